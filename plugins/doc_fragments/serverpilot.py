@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  client_id:
+    description:
+      - The ServerPilot API client ID.
+      - If not set, the value of the E(SERVERPILOT_CLIENT_ID) environment variable is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - The ServerPilot API key. Only one key is active per account at a time.
+      - If not set, the value of the E(SERVERPILOT_API_KEY) environment variable is used.
+      - Never shown in output or logs.
+    type: str
+    required: true
+  api_url:
+    description:
+      - The base URL of the ServerPilot API.
+      - If not set, the value of the E(SERVERPILOT_API_URL) environment variable is used, then the default.
+      - Plain C(http://) is refused unless the host is a loopback address, because the API key would travel in clear text.
+    type: str
+    default: https://api.serverpilot.io/v1
+  validate_certs:
+    description:
+      - Verify the API endpoint's TLS certificate.
+      - A custom CA bundle is taken from the E(REQUESTS_CA_BUNDLE) environment variable; proxies from
+        E(HTTPS_PROXY) and E(NO_PROXY).
+      - Set to V(false) only for a test endpoint.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the API on each request (connect and read).
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is tried again after HTTP 429, 500, 502, 503 or 504, a dropped connection or a
+        timeout, with exponential backoff and jitter, honouring C(Retry-After).
+      - Other errors (400, 401, 404, ...) are never retried.
+    type: int
+    default: 4
+notes:
+  - Every call is tried again only when repeating it is harmless - reads, and writes that carry the complete
+    desired state.
+  - The app's SSL private key and certificate bodies are never returned.
+requirements:
+  - requests
+'''
+
+    ACTION_GROUP = r'''
+attributes:
+  action_group:
+    description: Use C(group/multisite.serverpilot.serverpilot) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - multisite.serverpilot.serverpilot
+'''

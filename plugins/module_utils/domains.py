@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure rules for an app's domain list: normalise, validate, www forms, plan, reconcile.
+
+Nothing here talks to the API or to Ansible, so unit tests call every rule
+with plain values.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import traceback
+
+try:
+    import idna
+    HAS_IDNA = True
+    IDNA_IMPORT_ERROR = None
+except ImportError:
+    HAS_IDNA = False
+    IDNA_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from publicsuffixlist import PublicSuffixList
+    HAS_PSL = True
+    PSL_IMPORT_ERROR = None
+except ImportError:
+    HAS_PSL = False
+    PSL_IMPORT_ERROR = traceback.format_exc()
+
+# The API document's current cap (older revisions said 1000).
+MAX_DOMAINS = 300
+MAX_NAME_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+WWW_MODES = ('always', 'apex', 'never')
+
+_LDH_LABEL = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
+
+
+class DomainError(ValueError):
+    """A rule refused the input; the message names every offending entry."""
+
+
+def _label_error(label):
+    if not label:
+        return 'has an empty label'
+    if len(label) > MAX_LABEL_LENGTH:
+        return 'has a label of %d characters (at most %d)' % (len(label), MAX_LABEL_LENGTH)
+    if not _LDH_LABEL.match(label):
+        return "has a label '%s' with characters other than letters, digits and inner hyphens" % label
+    if label[2:4] == '--' and not label.startswith('xn--'):
+        return "has a label '%s' with '--' in the third and fourth positions" % label
+    if label.startswith('xn--'):
+        try:
+            idna.decode(label)
+        except idna.IDNAError:
+            return "has a label '%s' that is not valid punycode" % label
+    return None
+
+
+def _to_ascii_label(label):
+    """Return the label in its ASCII form, or raise ValueError with a reason."""
+    if label.isascii():
+        return label.lower()
+    try:
+        # IDNA 2008 with the UTS #46 mapping (case folding, width mapping), as browsers do.
+        return idna.encode(label, uts46=True).decode('ascii')
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise ValueError("has a label '%s' that is not a valid internationalised name (%s)" % (label, exc))
+
+
+def normalise_name(raw):
+    """Return the canonical ASCII form of one host name, or raise ValueError with a reason.
+
+    Accepts a leading ``*.`` wildcard label; everything else must be a host
+    name of at least two labels whose last label is not all digits (so IP
+    addresses are refused too).
+    """
+    if not isinstance(raw, str):
+        raise ValueError('is not a string (got %s)' % type(raw).__name__)
+    name = raw.strip()
+    if name.endswith('.'):
+        name = name[:-1]
+    if not name:
+        raise ValueError('is empty')
+    wildcard = name.startswith('*.')
+    if wildcard:
+        name = name[2:]
+    labels = name.split('.')
+    ascii_labels = []
+    for label in labels:
+        if label == '*':
+            raise ValueError("has a '*' that is not the whole leftmost label")
+        ascii_labels.append(_to_ascii_label(label))
+    for label in ascii_labels:
+        reason = _label_error(label)
+        if reason:
+            raise ValueError(reason)
+    if len(ascii_labels) < 2:
+        raise ValueError('needs at least two labels (a name like example.com)')
+    if ascii_labels[-1].isdigit():
+        raise ValueError('is an IP address or ends in a numeric label, not a host name')
+    result = ('*.' if wildcard else '') + '.'.join(ascii_labels)
+    if len(result) > MAX_NAME_LENGTH:
+        raise ValueError('is %d characters long (at most %d)' % (len(result), MAX_NAME_LENGTH))
+    return result
+
+
+def _fail(problems):
+    raise DomainError('Invalid domain names: %s. Fix these entries and run again; nothing was changed.'
+                      % '; '.join("'%s' %s" % (raw, reason) for raw, reason in problems))
+
+
+def normalise(names):
+    """Normalise a list of names, dropping duplicates but keeping first order.
+
+    Raises DomainError naming every invalid entry at once, so an operator
+    fixes the inventory in one pass.
+    """
+    if not isinstance(names, (list, tuple)):
+        raise DomainError('domains must be a list of names, got %s' % type(names).__name__)
+    result, seen, problems = [], set(), []
+    for raw in names:
+        try:
+            name = normalise_name(raw)
+        except ValueError as exc:
+            problems.append((raw, str(exc)))
+            continue
+        if name not in seen:
+            seen.add(name)
+            result.append(name)
+    if problems:
+        _fail(problems)
+    return result
+
+
+def comparison_key(name):
+    """The key two names are compared by; tolerates odd entries already on the app."""
+    try:
+        return normalise_name(name)
+    except ValueError:
+        return str(name).strip().lower().rstrip('.')
+
+
+_PSL = None
+
+
+def is_apex(name):
+    """True when ``name`` is a registrable domain (example.com, example.co.uk).
+
+    Uses the Public Suffix List shipped inside the ``publicsuffixlist``
+    package, so no network is needed at run time.
+    """
+    global _PSL
+    if name.startswith('*.'):
+        return False
+    if _PSL is None:
+        _PSL = PublicSuffixList()
+    return _PSL.privatesuffix(name) == name
+
+
+def www_form(name):
+    """The ``www.`` form of a name, or None for wildcards and names already under www."""
+    if name.startswith('*.') or name.startswith('www.'):
+        return None
+    return 'www.' + name
+
+
+def expand_www(names, mode, apex_check=is_apex):
+    """Each name followed by its ``www.`` form, as ``mode`` wants, without duplicates."""
+    if mode not in WWW_MODES:
+        raise DomainError('www must be one of %s, got %r' % (', '.join(WWW_MODES), mode))
+    result, seen, problems = [], set(), []
+    for name in names:
+        extra = None
+        if mode == 'always' or (mode == 'apex' and apex_check(name)):
+            extra = www_form(name)
+        if extra is not None and len(extra) > MAX_NAME_LENGTH:
+            problems.append((name, 'is too long to take a www. form (%d characters with it, at most %d)'
+                             % (len(extra), MAX_NAME_LENGTH)))
+            continue
+        for item in (name, extra):
+            if item is not None and item not in seen:
+                seen.add(item)
+                result.append(item)
+    if problems:
+        _fail(problems)
+    return result
+
+
+def requested(names, mode, apex_check=is_apex):
+    """The validated, www-expanded list a task asks for."""
+    return expand_www(normalise(names), mode, apex_check)
+
+
+def check_request(wanted, state, exclusive, limit=MAX_DOMAINS):
+    """Refuse, before any API call, requests that can only end badly."""
+    if state == 'present' and exclusive and not wanted:
+        raise DomainError('exclusive=true with an empty domain list would remove every domain from the app. '
+                          'Refusing; list the domains the app must keep.')
+    if state == 'present' and len(wanted) > limit:
+        raise DomainError('%d domains requested (www. forms included), over the limit of %d per app. '
+                          'Split the domains across apps or use www=apex/never.' % (len(wanted), limit))
+
+
+class Plan:
+    """What a run will do to an app's list: ``after`` plus the keys it ensures and drops."""
+
+    def __init__(self, before, after, added, removed, ensure, drop):
+        self.before = before
+        self.after = after
+        self.added = added
+        self.removed = removed
+        self.ensure = ensure
+        self.drop = drop
+
+    @property
+    def changed(self):
+        return self.after != self.before
+
+
+def plan(current, wanted, state, exclusive):
+    """Merge the app's ``current`` list with the ``wanted`` names.
+
+    Existing entries keep their order and spelling, new names are appended,
+    and the compare ignores order, so a list that already holds everything
+    plans no write.
+    """
+    current = list(current or [])
+    keys = [comparison_key(c) for c in current]
+    wanted_set = set(wanted)
+    if state == 'absent':
+        drop = wanted_set & set(keys)
+        after = [c for c, k in zip(current, keys) if k not in drop]
+        removed = [c for c, k in zip(current, keys) if k in drop]
+        return Plan(current, after, [], removed, [], sorted(drop))
+    if state != 'present':
+        raise DomainError("state must be 'present' or 'absent', got %r" % state)
+    after, seen, removed = [], set(), []
+    for c, k in zip(current, keys):
+        if exclusive and k not in wanted_set:
+            removed.append(c)
+            continue
+        if exclusive and k in seen:
+            continue  # an exclusive list holds each name once
+        seen.add(k)
+        after.append(c)
+    added = [w for w in wanted if w not in seen]
+    after.extend(added)
+    drop = sorted(set(comparison_key(r) for r in removed))
+    return Plan(current, after, added, removed, list(wanted), drop)
+
+
+def missing_and_stale(current, the_plan):
+    """What ``current`` still lacks of the plan, and what it still holds that the plan drops."""
+    keys = set(comparison_key(c) for c in current)
+    missing = [e for e in the_plan.ensure if e not in keys]
+    stale = [c for c in current if comparison_key(c) in set(the_plan.drop)]
+    return missing, stale
+
+
+def reconcile(current, the_plan):
+    """Re-apply a plan onto a list another writer changed: keep their changes, redo ours."""
+    drop = set(the_plan.drop)
+    after = [c for c in current if comparison_key(c) not in drop]
+    keys = set(comparison_key(c) for c in after)
+    after.extend(e for e in the_plan.ensure if e not in keys)
+    return after
+
+
+def check_limit(after, limit=MAX_DOMAINS):
+    if len(after) > limit:
+        raise DomainError('The app would hold %d domains, over the limit of %d per app. Nothing was changed; '
+                          'remove unused domains first or split them across apps.' % (len(after), limit))
+
+
+def difference(old, new):
+    """Names in ``new`` not in ``old`` and names in ``old`` not in ``new``, by comparison key."""
+    old_keys = set(comparison_key(o) for o in old)
+    new_keys = set(comparison_key(n) for n in new)
+    return ([n for n in new if comparison_key(n) not in old_keys],
+            [o for o in old if comparison_key(o) not in new_keys])

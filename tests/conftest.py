@@ -1,0 +1,94 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared test set-up: the collection on the import path, the stand-in server, playbook runs."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS = os.path.join(REPO, 'tests')
+# The repository root is the collection root; Ansible finds it through this link.
+COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
+_LINK = os.path.join(COLLECTIONS, 'ansible_collections', 'multisite', 'serverpilot')
+if not os.path.exists(_LINK):
+    os.makedirs(os.path.dirname(_LINK), exist_ok=True)
+    os.symlink(REPO, _LINK)
+for path in (COLLECTIONS, TESTS):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
+
+
+@pytest.fixture
+def standin():
+    server = StandInServer().start()
+    yield server
+    server.stop()
+
+
+class PlaybookRun:
+    def __init__(self, proc, records):
+        self.proc = proc
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.records = records
+
+    @property
+    def results(self):
+        """Module results of the tasks under test, in order (helper tasks are named '_...')."""
+        return [dict(r['result'], failed=r['status'] == 'failed')
+                for r in self.records if not r['task'].startswith('_')]
+
+    def __repr__(self):
+        return 'PlaybookRun(rc=%s)\n%s' % (self.rc, self.stdout[-4000:])
+
+
+@pytest.fixture
+def playbook(tmp_path, standin):
+    """Run tasks (YAML text) through a real ansible-playbook against the stand-in."""
+
+    def run(tasks, args=(), env=None, credentials=True, play_vars=None):
+        book = tmp_path / 'play.yml'
+        # tasks are YAML text, so tests read like the playbooks operators write
+        text = '- hosts: localhost\n  gather_facts: false\n  vars: %s\n  tasks:\n%s' % (
+            json.dumps(play_vars or {}), textwrap.indent(textwrap.dedent(tasks), '    '))
+        book.write_text(text)
+        record_file = tmp_path / 'records.jsonl'
+        if record_file.exists():
+            record_file.unlink()
+        run_env = dict(os.environ)
+        run_env.update({
+            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+            'ANSIBLE_CALLBACK_PLUGINS': os.path.join(TESTS, 'integration', 'callback_plugins'),
+            'ANSIBLE_CALLBACKS_ENABLED': 'record',
+            'RECORD_FILE': str(record_file),
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-local'),
+            'SERVERPILOT_API_URL': standin.url,
+        })
+        for name in ('SERVERPILOT_CLIENT_ID', 'SERVERPILOT_API_KEY', 'SERVERPILOT_APP_ID'):
+            run_env.pop(name, None)
+        if credentials:
+            run_env['SERVERPILOT_CLIENT_ID'] = DEFAULT_CLIENT_ID
+            run_env['SERVERPILOT_API_KEY'] = DEFAULT_API_KEY
+        run_env.update(env or {})
+        cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+               '-c', 'local', str(book)] + list(args)
+        proc = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path),
+                              check=False)
+        proc.stdout = proc.stdout + proc.stderr
+        records = []
+        if record_file.exists():
+            records = [json.loads(line) for line in record_file.read_text().splitlines() if line]
+        return PlaybookRun(proc, records)
+
+    return run

@@ -1,0 +1,491 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A stand-in for the ServerPilot API v1, for tests and the README's demo.
+
+Standard library only. It implements what the public API document says about
+apps, app SSL and actions, and is deliberately strict where the document is
+silent (unknown fields, malformed domains, duplicates are refused), so a
+client bug shows up here rather than against the real API.
+
+Control endpoints under ``/_standin/`` (test-only, not part of ServerPilot's
+API, same Basic auth) seed apps, inject faults and read the request log, so
+a test can drive a stand-in that runs in another process.
+
+Run it: ``python tests/stand_in/server.py --port 8080 --seed apps.json``.
+"""
+
+import argparse
+import base64
+import hmac
+import json
+import random
+import re
+import signal
+import ssl as ssl_lib
+import string
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_DOMAINS = 300
+RUNTIMES = ('php7.4', 'php8.0', 'php8.1', 'php8.2', 'php8.3', 'php8.4')
+DEFAULT_CLIENT_ID = 'cid-standin'
+DEFAULT_API_KEY = 'standin-api-key-0123456789abcdef'
+# Recognisable on purpose: secrecy tests grep every output for it.
+PRIVATE_KEY_MARKER = 'STANDIN-PRIVATE-KEY-DO-NOT-LEAK'
+
+_LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
+_DOMAIN = re.compile(r'^(\*\.)?(%s\.)+%s$' % (_LABEL, _LABEL))
+
+
+def _new_id(length=16):
+    return ''.join(random.choice(string.ascii_letters + string.digits) for dummy in range(length))
+
+
+def _fake_pem(kind, app_id):
+    body = base64.b64encode(('%s %s %s' % (kind, app_id, _new_id(24))).encode()).decode()
+    if kind == 'PRIVATE KEY':
+        body = PRIVATE_KEY_MARKER + body
+    return '-----BEGIN %s-----\n%s\n-----END %s-----\n' % (kind, body, kind)
+
+
+class ApiError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class StandInState:
+    """Everything the fake account holds, plus the test knobs. Guarded by one lock."""
+
+    def __init__(self, client_id=DEFAULT_CLIENT_ID, api_key=DEFAULT_API_KEY):
+        self.lock = threading.RLock()
+        self.client_id = client_id
+        self.api_key = api_key
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.servers = {}
+            self.apps = {}
+            self.actions = {}
+            self.log = []
+            self.faults = []
+            self.mutations = []
+            self.latency = 0.0
+            self.action_open_polls = 0
+            self.fail_next_actions = 0
+
+    # -- seeding ---------------------------------------------------------
+
+    def add_app(self, name='app', domains=(), app_id=None, serverid=None, runtime='php8.2', ssl=None,
+                autossl_after_polls=0, dns_domains=None):
+        """Create an app directly. ``ssl`` may be None, 'auto', 'auto+force' or 'custom'.
+
+        ``autossl_after_polls``: AutoSSL becomes available only after this many
+        GET /apps/:id calls. ``dns_domains``: the domains whose DNS points at
+        the server (None: all of them); only those are covered by AutoSSL.
+        """
+        with self.lock:
+            app_id = app_id or _new_id()
+            serverid = serverid or 'srv-standin'
+            self.servers.setdefault(serverid, {'id': serverid, 'name': serverid})
+            app = {
+                'id': app_id, 'datecreated': int(time.time()), 'name': name,
+                'sysuserid': 'sysuser-' + serverid, 'domains': list(domains), 'ssl': None,
+                'serverid': serverid, 'runtime': runtime,
+                '_autossl_after_polls': autossl_after_polls, '_polls': 0,
+                '_dns_domains': None if dns_domains is None else list(dns_domains),
+            }
+            if ssl in ('auto', 'auto+force'):
+                app['ssl'] = self._auto_ssl(app_id, force=(ssl == 'auto+force'))
+            elif ssl == 'custom':
+                app['ssl'] = {'key': _fake_pem('PRIVATE KEY', app_id), 'cert': _fake_pem('CERTIFICATE', app_id),
+                              'cacerts': None, 'auto': False, 'force': False}
+            self.apps[app_id] = app
+            return app_id
+
+    def _auto_ssl(self, app_id, force=False):
+        return {'key': _fake_pem('PRIVATE KEY', app_id), 'cert': _fake_pem('CERTIFICATE', app_id),
+                'cacerts': _fake_pem('CERTIFICATE', 'ca'), 'auto': True, 'force': force}
+
+    def add_fault(self, status=None, count=1, method=None, path=None, retry_after=None, body=None,
+                  drop=False, delay=0.0):
+        """The next ``count`` matching requests get ``status`` (or are dropped, or delayed first)."""
+        with self.lock:
+            self.faults.append({'status': status, 'count': count, 'method': method, 'path': path,
+                                'retry_after': retry_after, 'body': body, 'drop': drop, 'delay': delay})
+
+    def add_mutation(self, method, path, nth=1, app_id=None, add=(), remove=()):
+        """After the ``nth`` matching request is answered, another writer changes an app's domains."""
+        with self.lock:
+            self.mutations.append({'method': method, 'path': path, 'nth': nth, 'app_id': app_id,
+                                   'add': list(add), 'remove': list(remove), 'seen': 0})
+
+    def app(self, app_id):
+        with self.lock:
+            return json.loads(json.dumps(self.apps[app_id]))
+
+    def writes(self):
+        with self.lock:
+            return [e for e in self.log if e['method'] != 'GET' and not e['path'].startswith('/_standin')]
+
+    def api_calls(self):
+        with self.lock:
+            return [e for e in self.log if not e['path'].startswith('/_standin')]
+
+    # -- faults ----------------------------------------------------------
+
+    def take_fault(self, method, path):
+        with self.lock:
+            for fault in self.faults:
+                if fault['count'] <= 0:
+                    continue
+                if fault['method'] and fault['method'] != method:
+                    continue
+                if fault['path'] and not re.search(fault['path'], path):
+                    continue
+                fault['count'] -= 1
+                return dict(fault)
+        return None
+
+    def run_mutations(self, method, path):
+        with self.lock:
+            for mutation in self.mutations:
+                if mutation['method'] != method or not re.search(mutation['path'], path):
+                    continue
+                mutation['seen'] += 1
+                if mutation['seen'] != mutation['nth']:
+                    continue
+                app = self.apps[mutation['app_id']]
+                domains = [d for d in app['domains'] if d not in mutation['remove']]
+                domains.extend(d for d in mutation['add'] if d not in domains)
+                app['domains'] = domains
+
+    # -- the API ---------------------------------------------------------
+
+    def authorised(self, header):
+        if not header or not header.startswith('Basic '):
+            return False
+        try:
+            user, dummy, password = base64.b64decode(header[6:]).decode('utf-8').partition(':')
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return hmac.compare_digest(user, self.client_id) and hmac.compare_digest(password, self.api_key)
+
+    def _get_app(self, app_id):
+        app = self.apps.get(app_id)
+        if app is None:
+            raise ApiError(404, 'App not found.')
+        return app
+
+    def _autossl(self, app):
+        if app['_polls'] < app['_autossl_after_polls']:
+            return {'available': False}
+        dns = app['_dns_domains']
+        covered = [d for d in app['domains'] if dns is None or d in dns]
+        if not covered:
+            return {'available': False}
+        return {'available': True, 'domains': covered}
+
+    def _public(self, app, details=False):
+        out = dict((k, v) for k, v in app.items() if not k.startswith('_'))
+        if details:
+            out['autossl'] = self._autossl(app)
+        return out
+
+    def _action(self, serverid):
+        action_id = _new_id()
+        status = 'success'
+        if self.fail_next_actions > 0:
+            self.fail_next_actions -= 1
+            status = 'error'
+        self.actions[action_id] = {'id': action_id, 'serverid': serverid, 'datecreated': int(time.time()),
+                                   '_final': status, '_open_polls': self.action_open_polls}
+        return action_id
+
+    def handle(self, method, path, body):
+        parts = [p for p in path.split('?')[0].split('/') if p]
+        if parts[:1] == ['v1']:
+            parts = parts[1:]
+        with self.lock:
+            if parts == ['apps'] and method == 'GET':
+                return 200, {'data': [self._public(a) for a in self.apps.values()]}
+            if len(parts) == 2 and parts[0] == 'apps':
+                app = self._get_app(parts[1])
+                if method == 'GET':
+                    app['_polls'] += 1
+                    return 200, {'data': self._public(app, details=True)}
+                if method == 'POST':
+                    return 200, self._update_app(app, body)
+                if method == 'DELETE':
+                    del self.apps[app['id']]
+                    return 200, {'actionid': self._action(app['serverid']), 'data': {}}
+            if len(parts) == 3 and parts[0] == 'apps' and parts[2] == 'ssl':
+                app = self._get_app(parts[1])
+                if method == 'POST':
+                    return 200, self._post_ssl(app, body)
+                if method == 'DELETE':
+                    if app['ssl'] is None:
+                        raise ApiError(400, 'App does not have SSL enabled.')
+                    app['ssl'] = None
+                    return 200, {'actionid': self._action(app['serverid']), 'data': {}}
+            if len(parts) == 2 and parts[0] == 'actions' and method == 'GET':
+                action = self.actions.get(parts[1])
+                if action is None:
+                    raise ApiError(404, 'Action not found.')
+                if action['_open_polls'] > 0:
+                    action['_open_polls'] -= 1
+                    status = 'open'
+                else:
+                    status = action['_final']
+                data = {'id': action['id'], 'serverid': action['serverid'], 'status': status,
+                        'datecreated': action['datecreated']}
+                return 200, {'data': data}
+        if parts and parts[0] in ('apps', 'actions'):
+            raise ApiError(405, 'Method not allowed.')
+        raise ApiError(404, 'Not found.')
+
+    def _update_app(self, app, body):
+        if not isinstance(body, dict) or not body:
+            raise ApiError(400, 'Request body must be a JSON object with domains and/or runtime.')
+        unknown = sorted(set(body) - {'domains', 'runtime'})
+        if unknown:
+            raise ApiError(400, 'Unknown field(s): %s.' % ', '.join(unknown))
+        if 'runtime' in body and body['runtime'] not in RUNTIMES:
+            raise ApiError(400, 'Invalid runtime. Choose from %s.' % ', '.join(RUNTIMES))
+        if 'domains' in body:
+            domains = body['domains']
+            if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+                raise ApiError(400, 'domains must be an array of strings.')
+            for domain in domains:
+                if len(domain) > 253 or not _DOMAIN.match(domain):
+                    raise ApiError(400, 'Invalid domain: %s' % domain)
+            if len(set(domains)) != len(domains):
+                raise ApiError(400, 'Duplicate domains are not allowed.')
+            if len(domains) > MAX_DOMAINS:
+                raise ApiError(400, 'An app can have at most %d domains.' % MAX_DOMAINS)
+            for other in self.apps.values():
+                if other is not app and other['serverid'] == app['serverid']:
+                    taken = set(domains) & set(other['domains'])
+                    if taken:
+                        raise ApiError(409, 'Domain %s is already used by another app on this server.'
+                                       % sorted(taken)[0])
+            app['domains'] = list(domains)
+        if 'runtime' in body:
+            app['runtime'] = body['runtime']
+        return {'actionid': self._action(app['serverid']), 'data': self._public(app)}
+
+    def _post_ssl(self, app, body):
+        if not isinstance(body, dict) or not body:
+            raise ApiError(400, 'Request body must be a JSON object.')
+        keys = set(body)
+        if keys == {'auto'}:
+            if body['auto'] is not True:
+                raise ApiError(400, 'The value of auto must be true. To disable AutoSSL, delete the SSL.')
+            if app['ssl'] is not None and not app['ssl']['auto']:
+                raise ApiError(400, 'A custom SSL certificate is installed. Delete it before enabling AutoSSL.')
+            if not self._autossl(app)['available']:
+                raise ApiError(400, 'AutoSSL is not available for this app.')
+            if app['ssl'] is None:
+                app['ssl'] = self._auto_ssl(app['id'])
+        elif keys == {'force'}:
+            if not isinstance(body['force'], bool):
+                raise ApiError(400, 'The value of force must be true or false.')
+            if app['ssl'] is None:
+                raise ApiError(400, 'ForceSSL can only be set on an app that has SSL.')
+            app['ssl']['force'] = body['force']
+        elif keys == {'key', 'cert', 'cacerts'}:
+            if app['ssl'] is not None and app['ssl']['auto']:
+                raise ApiError(400, 'AutoSSL is enabled. Delete the SSL before adding a custom certificate.')
+            if not all(isinstance(body[k], str) and body[k] for k in ('key', 'cert')):
+                raise ApiError(400, 'key and cert are required.')
+            app['ssl'] = {'key': body['key'], 'cert': body['cert'], 'cacerts': body['cacerts'],
+                          'auto': False, 'force': False}
+        else:
+            raise ApiError(400, 'Send exactly one of: {"auto": true}, {"force": bool}, or {"key", "cert", '
+                                '"cacerts"}.')
+        return {'actionid': self._action(app['serverid']), 'data': dict(app['ssl'])}
+
+    def control(self, method, parts, body):
+        """The test-only endpoints under /_standin/."""
+        body = body if isinstance(body, dict) else {}
+        with self.lock:
+            if parts == ['reset'] and method == 'POST':
+                self.reset()
+                return 200, {'ok': True}
+            if parts == ['apps'] and method == 'POST':
+                return 200, {'id': self.add_app(**body)}
+            if len(parts) == 2 and parts[0] == 'apps' and method == 'GET':
+                return 200, {'data': self._public(self._get_app(parts[1]))}
+            if parts == ['faults'] and method == 'POST':
+                self.add_fault(**body)
+                return 200, {'ok': True}
+            if parts == ['mutations'] and method == 'POST':
+                self.add_mutation(**body)
+                return 200, {'ok': True}
+            if parts == ['config'] and method == 'POST':
+                for key in ('latency', 'action_open_polls', 'fail_next_actions'):
+                    if key in body:
+                        setattr(self, key, body[key])
+                return 200, {'ok': True}
+            if parts == ['log'] and method == 'GET':
+                return 200, {'data': list(self.log)}
+        raise ApiError(404, 'Not found.')
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'ServerPilotStandIn/1.0'
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet: tests read the request log instead
+        pass
+
+    def _send(self, status, payload, extra_headers=None, raw=None):
+        data = raw.encode() if raw is not None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'text/html' if raw is not None else 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        for key, value in (extra_headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _dispatch(self, method):
+        state = self.server.state
+        length = int(self.headers.get('Content-Length') or 0)
+        raw = self.rfile.read(length) if length else b''
+        path = self.path
+        entry = {'method': method, 'path': path.split('?')[0], 'status': None, 'time': time.time(),
+                 'peer_port': self.client_address[1]}
+        if state.latency:
+            time.sleep(state.latency)
+        fault = None if path.startswith('/_standin') else state.take_fault(method, path)
+        if fault and fault['delay']:
+            time.sleep(fault['delay'])
+        if fault and fault['drop']:
+            entry['status'] = 'dropped'
+            with state.lock:
+                state.log.append(entry)
+            self.close_connection = True
+            return
+        try:
+            if fault and fault['status']:
+                entry['status'] = fault['status']
+                with state.lock:
+                    state.log.append(entry)
+                headers = {'Retry-After': str(fault['retry_after'])} if fault['retry_after'] is not None else {}
+                if fault['body'] is not None:
+                    self._send(fault['status'], None, headers, raw=fault['body'])
+                else:
+                    self._send(fault['status'], {'error': {'message': 'Injected fault.'}}, headers)
+                return
+            if not state.authorised(self.headers.get('Authorization')):
+                raise ApiError(401, 'Authentication failed.')
+            body = None
+            if raw:
+                try:
+                    body = json.loads(raw.decode('utf-8'))
+                except ValueError:
+                    raise ApiError(400, 'Request body is not valid JSON.')
+                entry['body'] = body
+            parts = [p for p in path.split('?')[0].split('/') if p]
+            if parts[:1] == ['_standin']:
+                status, payload = state.control(method, parts[1:], body)
+            else:
+                status, payload = state.handle(method, path, body)
+        except ApiError as exc:
+            status, payload = exc.status, {'error': {'message': exc.message}}
+        except Exception as exc:  # a bug in the stand-in must still answer like the API would
+            status, payload = 500, {'error': {'message': 'Stand-in failure: %s' % exc}}
+        entry['status'] = status
+        # Logged and mutated before the answer goes out, so a client that reads the
+        # log (or the app) right after its call sees both.
+        with state.lock:
+            if not path.startswith('/_standin/log'):
+                state.log.append(entry)
+        if not path.startswith('/_standin'):
+            state.run_mutations(method, path)
+        self._send(status, payload)
+
+    def do_GET(self):
+        self._dispatch('GET')
+
+    def do_POST(self):
+        self._dispatch('POST')
+
+    def do_DELETE(self):
+        self._dispatch('DELETE')
+
+    def do_PUT(self):
+        self._dispatch('PUT')
+
+
+class StandInServer:
+    """The stand-in on a real socket, in a background thread."""
+
+    def __init__(self, host='127.0.0.1', port=0, state=None, certfile=None, keyfile=None):
+        self.state = state or StandInState()
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.state = self.state
+        self.scheme = 'http'
+        if certfile:
+            context = ssl_lib.SSLContext(ssl_lib.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certfile, keyfile)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = 'https'
+        self.thread = None
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1]
+
+    @property
+    def url(self):
+        return '%s://%s:%d/v1' % (self.scheme, self.httpd.server_address[0], self.port)
+
+    def start(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05},
+                                       daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8080)
+    parser.add_argument('--client-id', default=DEFAULT_CLIENT_ID)
+    parser.add_argument('--api-key', default=DEFAULT_API_KEY)
+    parser.add_argument('--seed', help='JSON file: a list of apps, each as add_app keyword arguments')
+    parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every request')
+    parser.add_argument('--action-open-polls', type=int, default=0,
+                        help='how many polls an action stays open before it ends')
+    parser.add_argument('--certfile')
+    parser.add_argument('--keyfile')
+    args = parser.parse_args(argv)
+    state = StandInState(args.client_id, args.api_key)
+    state.latency = args.latency
+    state.action_open_polls = args.action_open_polls
+    if args.seed:
+        with open(args.seed) as handle:
+            for app in json.load(handle):
+                state.add_app(**app)
+    server = StandInServer(args.host, args.port, state, args.certfile, args.keyfile)
+    signal.signal(signal.SIGTERM, lambda *dummy: threading.Thread(target=server.httpd.shutdown).start())
+    print('ServerPilot stand-in listening on %s' % server.url, flush=True)
+    try:
+        server.httpd.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:
+        pass
+    server.httpd.server_close()
+
+
+if __name__ == '__main__':
+    main()

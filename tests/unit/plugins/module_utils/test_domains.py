@@ -1,0 +1,187 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pure domain rules, called with plain values."""
+
+import pytest
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains as rules
+
+
+@pytest.mark.parametrize('raw, expected', [
+    ('example.com', 'example.com'),
+    ('  Example.COM  ', 'example.com'),
+    ('example.com.', 'example.com'),
+    ('Bücher.example', 'xn--bcher-kva.example'),
+    ('xn--bcher-kva.example', 'xn--bcher-kva.example'),
+    ('ＥＸＡＭＰＬＥ.com', 'example.com'),  # full-width letters map through UTS #46
+    ('*.Example.com', '*.example.com'),
+    ('a-b.c-d.example', 'a-b.c-d.example'),
+    ('1example.com', '1example.com'),
+    ('x' * 63 + '.com', 'x' * 63 + '.com'),
+    ('.'.join(['a' * 61] * 4), '.'.join(['a' * 61] * 4)),  # 247 characters
+])
+def test_normalise_name_accepts(raw, expected):
+    assert rules.normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize('raw, reason', [
+    ('', 'is empty'),
+    ('   ', 'is empty'),
+    ('.', 'is empty'),
+    ('localhost', 'at least two labels'),
+    ('example..com', 'empty label'),
+    ('.example.com', 'empty label'),
+    ('-example.com', 'inner hyphens'),
+    ('example-.com', 'inner hyphens'),
+    ('exa mple.com', 'inner hyphens'),
+    ('exa_mple.com', 'inner hyphens'),
+    ('x' * 64 + '.com', 'label of 64 characters'),
+    ('.'.join(['a' * 63] * 4), 'characters long'),  # 255 characters
+    ('ab--cd.com', "'--' in the third and fourth"),
+    ('xn--zz.com', 'not valid punycode'),
+    ('1.2.3.4', 'IP address'),
+    ('example.123', 'IP address'),
+    ('www.*.example.com', "'*' that is not the whole leftmost label"),
+    ('*example.com', 'inner hyphens'),
+    ('*.com', 'at least two labels'),
+    ('https://example.com', 'inner hyphens'),
+    (42, 'is not a string'),
+    (None, 'is not a string'),
+])
+def test_normalise_name_refuses(raw, reason):
+    with pytest.raises(ValueError, match=reason.replace('*', r'\*').replace('(', r'\(')):
+        rules.normalise_name(raw)
+
+
+def test_normalise_dedupes_keeping_first_order():
+    assert rules.normalise(['b.example', 'A.example', 'B.EXAMPLE.', 'a.example']) == ['b.example', 'a.example']
+
+
+def test_normalise_names_every_bad_entry_at_once():
+    with pytest.raises(rules.DomainError) as info:
+        rules.normalise(['good.example', 'bad_one.example', '', 'also bad.example'])
+    message = str(info.value)
+    for bad in ("'bad_one.example'", "''", "'also bad.example'"):
+        assert bad in message
+    assert 'good.example' not in message
+    assert 'nothing was changed' in message
+
+
+def test_normalise_refuses_a_string_instead_of_a_list():
+    with pytest.raises(rules.DomainError, match='must be a list'):
+        rules.normalise('example.com')
+
+
+@pytest.mark.parametrize('name, apex', [
+    ('example.com', True),
+    ('example.co.uk', True),
+    ('shop.example.co.uk', False),
+    ('shop.example.com', False),
+    ('co.uk', False),
+    ('*.example.com', False),
+    ('xn--bcher-kva.de', True),
+    ('shop.xn--bcher-kva.de', False),
+    ('example.xn--fiqs8s', True),  # an IDN top-level domain
+])
+def test_is_apex_uses_the_public_suffix_list(name, apex):
+    assert rules.is_apex(name) is apex
+
+
+@pytest.mark.parametrize('names, mode, expected', [
+    (['example.com', 'shop.example.co.uk'], 'always',
+     ['example.com', 'www.example.com', 'shop.example.co.uk', 'www.shop.example.co.uk']),
+    (['example.co.uk', 'shop.example.co.uk'], 'apex', ['example.co.uk', 'www.example.co.uk', 'shop.example.co.uk']),
+    (['example.com', 'shop.example.com'], 'never', ['example.com', 'shop.example.com']),
+    (['www.example.com'], 'always', ['www.example.com']),
+    (['*.example.com'], 'always', ['*.example.com']),
+    (['example.com', 'www.example.com'], 'always', ['example.com', 'www.example.com']),
+    (['www.example.com', 'example.com'], 'always', ['www.example.com', 'example.com']),
+])
+def test_expand_www(names, mode, expected):
+    assert rules.expand_www(names, mode) == expected
+
+
+def test_expand_www_refuses_a_name_too_long_for_its_www_form():
+    name = '.'.join(['a' * 62] * 4)  # 251 characters: valid, but www. makes 255
+    assert rules.normalise_name(name) == name
+    with pytest.raises(rules.DomainError, match='too long to take a www. form'):
+        rules.expand_www([name], 'always')
+    assert rules.expand_www([name], 'never') == [name]
+
+
+def test_expand_www_refuses_an_unknown_mode():
+    with pytest.raises(rules.DomainError, match='www must be one of'):
+        rules.expand_www(['example.com'], 'sometimes')
+
+
+def test_check_request_refuses_an_empty_exclusive_list():
+    with pytest.raises(rules.DomainError, match='remove every domain'):
+        rules.check_request([], 'present', True)
+    rules.check_request([], 'present', False)
+    rules.check_request([], 'absent', True)
+
+
+def test_check_request_refuses_more_than_the_limit():
+    wanted = ['d%d.example.com' % i for i in range(301)]
+    with pytest.raises(rules.DomainError, match='301 domains requested'):
+        rules.check_request(wanted, 'present', False)
+    rules.check_request(wanted[:300], 'present', False)
+
+
+@pytest.mark.parametrize('current, wanted, state, exclusive, after, added, removed', [
+    # present adds only what is missing, keeps existing order, appends new names
+    (['b.example', 'a.example'], ['a.example', 'c.example'], 'present', False,
+     ['b.example', 'a.example', 'c.example'], ['c.example'], []),
+    # order-insensitive: nothing to do
+    (['b.example', 'a.example'], ['a.example', 'b.example'], 'present', False,
+     ['b.example', 'a.example'], [], []),
+    (['b.example', 'a.example'], ['a.example', 'b.example'], 'present', True,
+     ['b.example', 'a.example'], [], []),
+    # existing spelling is kept and compared by its canonical form
+    (['Shop.Example.'], ['shop.example'], 'present', False, ['Shop.Example.'], [], []),
+    # exclusive drops what is not wanted
+    (['a.example', 'x.example', 'b.example'], ['b.example', 'c.example'], 'present', True,
+     ['b.example', 'c.example'], ['c.example'], ['a.example', 'x.example']),
+    # absent removes by canonical form
+    (['a.example', 'WWW.A.example', 'b.example'], ['a.example', 'www.a.example'], 'absent', False,
+     ['b.example'], [], ['a.example', 'WWW.A.example']),
+    (['b.example'], ['a.example'], 'absent', False, ['b.example'], [], []),
+    ([], ['a.example'], 'present', False, ['a.example'], ['a.example'], []),
+    (None, ['a.example'], 'present', False, ['a.example'], ['a.example'], []),
+])
+def test_plan(current, wanted, state, exclusive, after, added, removed):
+    the_plan = rules.plan(current, wanted, state, exclusive)
+    assert the_plan.after == after
+    assert the_plan.added == added
+    assert the_plan.removed == removed
+    assert the_plan.changed is (after != list(current or []))
+
+
+def test_plan_exclusive_collapses_duplicates_on_the_app():
+    the_plan = rules.plan(['a.example', 'A.example'], ['a.example'], 'present', True)
+    assert the_plan.after == ['a.example']
+    assert the_plan.changed
+
+
+def test_plan_refuses_an_unknown_state():
+    with pytest.raises(rules.DomainError):
+        rules.plan([], ['a.example'], 'gone', False)
+
+
+def test_reconcile_keeps_another_writers_addition_and_redoes_ours():
+    the_plan = rules.plan(['a.example', 'old.example'], ['a.example', 'new.example'], 'present', True)
+    # another writer replaced the list after our write: our add is gone, their name is new
+    current = ['a.example', 'old.example', 'theirs.example']
+    assert rules.missing_and_stale(current, the_plan) == (['new.example'], ['old.example'])
+    assert rules.reconcile(current, the_plan) == ['a.example', 'theirs.example', 'new.example']
+    assert rules.missing_and_stale(rules.reconcile(current, the_plan), the_plan) == ([], [])
+
+
+def test_difference_is_by_canonical_form():
+    assert rules.difference(['A.example', 'b.example'], ['a.example', 'c.example']) == (['c.example'], ['b.example'])
+
+
+def test_check_limit():
+    rules.check_limit(['d%d.example' % i for i in range(300)])
+    with pytest.raises(rules.DomainError, match='301 domains, over the limit of 300'):
+        rules.check_limit(['d%d.example' % i for i in range(301)])
