@@ -59,11 +59,38 @@ requirements:
   - requests
 '''
 
-    ACTION_GROUP = r'''
+    # Every module that manages one app.
+    APP = r'''
+options:
+  app_id:
+    description:
+      - The ServerPilot app ID.
+      - If not set, the value of the E(SERVERPILOT_APP_ID) environment variable is used.
+    type: str
+    required: true
+  wait:
+    description:
+      - Wait for ServerPilot's last action to finish (C(success)) before returning; an action that ends in
+        C(error) fails the task, naming the action.
+      - Actions a later step depends on are always waited for.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for each action. The action is polled at once, then at growing intervals up to 10 seconds.
+    type: int
+    default: 300
+'''
+
+    ATTRIBUTES = r'''
 attributes:
   action_group:
     description: Use C(group/multisite.serverpilot.serverpilot) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - multisite.serverpilot.serverpilot
+  platform:
+    description: Runs wherever the API is reachable, usually the controller.
+    support: full
+    platforms: all
 '''

@@ -49,9 +49,12 @@ STATUS_HINTS = {
 }
 
 
-def serverpilot_argument_spec():
-    """The connection options shared by every module (documented in the serverpilot doc fragment)."""
-    return dict(
+def serverpilot_argument_spec(app=False):
+    """The options shared by every module, documented in the serverpilot doc fragment.
+
+    ``app=True`` adds the options of a module that manages one app (fragment ``.app``).
+    """
+    spec = dict(
         client_id=dict(type='str', required=True, fallback=(env_fallback, ['SERVERPILOT_CLIENT_ID'])),
         api_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['SERVERPILOT_API_KEY'])),
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['SERVERPILOT_API_URL'])),
@@ -59,6 +62,13 @@ def serverpilot_argument_spec():
         timeout=dict(type='float', default=30),
         retries=dict(type='int', default=4),
     )
+    if app:
+        spec.update(
+            app_id=dict(type='str', required=True, fallback=(env_fallback, ['SERVERPILOT_APP_ID'])),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+        )
+    return spec
 
 
 class ServerPilotError(Exception):
@@ -272,6 +282,23 @@ class ServerPilotClient:
         payload = self.request('POST', self._app_path(app_id), body={'domains': list(domains)},
                                not_found=self._app_not_found(app_id))
         return payload.get('actionid'), redact_app(payload.get('data'))
+
+    def enable_autossl(self, app_id):
+        """Switch AutoSSL on (the API accepts only ``true``); returns the action id."""
+        return self._ssl_call('POST', app_id, {'auto': True})
+
+    def set_force_ssl(self, app_id, force):
+        return self._ssl_call('POST', app_id, {'force': bool(force)})
+
+    def delete_ssl(self, app_id):
+        """Switch AutoSSL off or delete a custom certificate; ForceSSL goes off with it."""
+        return self._ssl_call('DELETE', app_id, None)
+
+    def _ssl_call(self, method, app_id, body):
+        # The response echoes the certificate and its private key: only the action id leaves here.
+        payload = self.request(method, self._app_path(app_id) + '/ssl', body=body,
+                               not_found=self._app_not_found(app_id))
+        return payload.get('actionid')
 
     def get_action(self, action_id):
         payload = self.request('GET', '/actions/%s' % quote(str(action_id), safe=''),

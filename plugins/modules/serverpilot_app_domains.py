@@ -20,7 +20,8 @@ author:
   - multisite.serverpilot maintainers (@multisite)
 extends_documentation_fragment:
   - multisite.serverpilot.serverpilot
-  - multisite.serverpilot.serverpilot.action_group
+  - multisite.serverpilot.serverpilot.app
+  - multisite.serverpilot.serverpilot.attributes
 attributes:
   check_mode:
     description: Makes no write; reports the list a real run would leave.
@@ -28,17 +29,7 @@ attributes:
   diff_mode:
     description: Shows the app's domain list before and after.
     support: full
-  platform:
-    description: Runs wherever the API is reachable, usually the controller.
-    support: full
-    platforms: all
 options:
-  app_id:
-    description:
-      - The ServerPilot app ID.
-      - If not set, the value of the E(SERVERPILOT_APP_ID) environment variable is used.
-    type: str
-    required: true
   domains:
     description:
       - Host names to ensure present or absent. Names are trimmed, lower-cased, stripped of a trailing dot,
@@ -69,16 +60,6 @@ options:
     type: str
     choices: [always, apex, never]
     default: always
-  wait:
-    description:
-      - Wait for ServerPilot's action to finish before confirming the list.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for each action.
-    type: int
-    default: 300
 seealso:
   - name: ServerPilot API
     description: The public API document.
@@ -160,7 +141,7 @@ external_changes:
   sample: {added: [other.example.net], removed: []}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains as rules
 from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
@@ -204,15 +185,12 @@ def converge(client, app_id, wanted, params, check_mode):
 
 
 def main():
-    argument_spec = serverpilot_argument_spec()
+    argument_spec = serverpilot_argument_spec(app=True)
     argument_spec.update(
-        app_id=dict(type='str', required=True, fallback=(env_fallback, ['SERVERPILOT_APP_ID'])),
         domains=dict(type='list', elements='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
         www=dict(type='str', choices=list(rules.WWW_MODES), default='always'),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=300),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     if not rules.HAS_IDNA:

@@ -112,7 +112,11 @@ class StandInState:
 
     def add_fault(self, status=None, count=1, method=None, path=None, retry_after=None, body=None,
                   drop=False, delay=0.0):
-        """The next ``count`` matching requests get ``status`` (or are dropped, or delayed first)."""
+        """The next ``count`` matching requests get ``status``, or are delayed first, or dropped.
+
+        ``drop=True`` closes the connection before the request is handled;
+        ``drop='after'`` handles it, then closes without answering (the change is applied, the answer lost).
+        """
         with self.lock:
             self.faults.append({'status': status, 'count': count, 'method': method, 'path': path,
                                 'retry_after': retry_after, 'body': body, 'drop': drop, 'delay': delay})
@@ -364,7 +368,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = None if path.startswith('/_standin') else state.take_fault(method, path)
         if fault and fault['delay']:
             time.sleep(fault['delay'])
-        if fault and fault['drop']:
+        if fault and fault['drop'] and fault['drop'] != 'after':
             entry['status'] = 'dropped'
             with state.lock:
                 state.log.append(entry)
@@ -407,6 +411,10 @@ class Handler(BaseHTTPRequestHandler):
                 state.log.append(entry)
         if not path.startswith('/_standin'):
             state.run_mutations(method, path)
+        if fault and fault['drop'] == 'after':
+            entry['status'] = 'applied-then-dropped'
+            self.close_connection = True
+            return
         self._send(status, payload)
 
     def do_GET(self):
