@@ -26,7 +26,7 @@ echo "== ansible-test sanity (Python 3.11)"
 # ansible-test wants the collection under ansible_collections/<ns>/<name>: test a copy of the tree.
 sanity_root="$build_dir/sanity/ansible_collections/multisite/serverpilot"
 mkdir -p "$sanity_root"
-git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$sanity_root"
+git ls-files -co --exclude-standard | grep -vxF -f <(git ls-files -d; echo /dev/null) | tar -cf - -T - | tar -xf - -C "$sanity_root"
 # ansible-test downloads its pip bootstrap script from a host we cannot reach; give it ours.
 pip_version=$(python - <<'PY'
 import os, re, ansible_test
@@ -37,6 +37,15 @@ PY
 mkdir -p ~/.ansible/test/cache
 cp scripts/get_pip_offline.py ~/.ansible/test/cache/"get_pip_${pip_version//./_}.py"
 (cd "$sanity_root" && ansible-test sanity --local --python 3.11 --color no 2>&1 | grep -v -e '^Looking in' -e '^WARNING: Location' -e '^  Downloading' -e '^Collecting' -e '━')
+
+echo "== molecule (role domain_mapping, on this machine against the stand-in)"
+free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export STANDIN_WORKDIR="$build_dir/molecule" STANDIN_PORT STANDIN_TLS_PORT MOLECULE_PYTHON="$PWD/.venv/bin/python"
+STANDIN_PORT=$(free_port)
+STANDIN_TLS_PORT=$(free_port)
+mkdir -p "$STANDIN_WORKDIR"
+trap 'kill "$(cat "$STANDIN_WORKDIR/standin.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$build_dir"' EXIT
+(cd roles/domain_mapping && molecule reset && molecule test)
 
 echo "== pytest"
 python -m pytest "$@"

@@ -32,6 +32,15 @@ def standin():
     server.stop()
 
 
+@pytest.fixture
+def tls_endpoint(standin, tmp_path):
+    """The app's web server: serves a test-CA certificate for names AutoSSL covers on the stand-in."""
+    from stand_in.tls_endpoint import TLSEndpoint
+    endpoint = TLSEndpoint(state=standin.state, workdir=str(tmp_path)).start()
+    yield endpoint
+    endpoint.stop()
+
+
 class PlaybookRun:
     def __init__(self, proc, records):
         self.proc = proc

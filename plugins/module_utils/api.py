@@ -49,14 +49,16 @@ STATUS_HINTS = {
 }
 
 
-def serverpilot_argument_spec(app=False):
+def serverpilot_argument_spec(app=False, credentials_required=True):
     """The options shared by every module, documented in the serverpilot doc fragment.
 
     ``app=True`` adds the options of a module that manages one app (fragment ``.app``).
     """
     spec = dict(
-        client_id=dict(type='str', required=True, fallback=(env_fallback, ['SERVERPILOT_CLIENT_ID'])),
-        api_key=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['SERVERPILOT_API_KEY'])),
+        client_id=dict(type='str', required=credentials_required,
+                       fallback=(env_fallback, ['SERVERPILOT_CLIENT_ID'])),
+        api_key=dict(type='str', required=credentials_required, no_log=True,
+                     fallback=(env_fallback, ['SERVERPILOT_API_KEY'])),
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['SERVERPILOT_API_URL'])),
         validate_certs=dict(type='bool', default=True),
         timeout=dict(type='float', default=30),

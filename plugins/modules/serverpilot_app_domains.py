@@ -106,6 +106,14 @@ domains:
   type: list
   elements: str
   sample: [network.example, www.network.example, shop.example.com, www.shop.example.com]
+requested:
+  description:
+    - The names this task asked for, normalised and with the C(www.) forms O(www) adds - what a certificate
+      check should cover after O(state=present).
+  returned: success
+  type: list
+  elements: str
+  sample: [shop.example.com, www.shop.example.com]
 added:
   description: Names this run added.
   returned: success
@@ -156,7 +164,7 @@ def converge(client, app_id, wanted, params, check_mode):
     plan = rules.plan(before, wanted, params['state'], params['exclusive'])
     rules.check_limit(plan.after)
     result = dict(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed,
-                  action_id=None, action_ids=[])
+                  requested=list(wanted), action_id=None, action_ids=[])
     if not plan.changed or check_mode:
         return before, result
     target = plan.after

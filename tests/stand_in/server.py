@@ -11,18 +11,22 @@ Control endpoints under ``/_standin/`` (test-only, not part of ServerPilot's
 API, same Basic auth) seed apps, inject faults and read the request log, so
 a test can drive a stand-in that runs in another process.
 
-Run it: ``python tests/stand_in/server.py --port 8080 --seed apps.json``.
+Run it: ``python tests/stand_in/server.py --port 8080 --seed apps.json [--tls-port 8443]``
+(from the ``tests`` directory's parent; ``--tls-port`` also starts the apps' web server).
 """
 
 import argparse
 import base64
 import hmac
 import json
+import os
 import random
 import re
+import shutil
 import signal
 import ssl as ssl_lib
 import string
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -475,8 +479,12 @@ def main(argv=None):
     parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every request')
     parser.add_argument('--action-open-polls', type=int, default=0,
                         help='how many polls an action stays open before it ends')
-    parser.add_argument('--certfile')
+    parser.add_argument('--certfile', help='serve the API over HTTPS with this certificate')
     parser.add_argument('--keyfile')
+    parser.add_argument('--tls-port', type=int,
+                        help="also run the apps' web server here: a TLS endpoint whose test-CA certificates follow "
+                             "AutoSSL (needs trustme)")
+    parser.add_argument('--tls-ca-path', help='where to write the TLS endpoint\'s CA certificate')
     args = parser.parse_args(argv)
     state = StandInState(args.client_id, args.api_key)
     state.latency = args.latency
@@ -486,6 +494,12 @@ def main(argv=None):
             for app in json.load(handle):
                 state.add_app(**app)
     server = StandInServer(args.host, args.port, state, args.certfile, args.keyfile)
+    if args.tls_port is not None:
+        from stand_in.tls_endpoint import TLSEndpoint
+        endpoint = TLSEndpoint(args.host, args.tls_port, state).start()
+        if args.tls_ca_path:
+            shutil.copy(endpoint.ca_path, args.tls_ca_path)
+        print('TLS endpoint on %s:%d, CA certificate %s' % (args.host, endpoint.port, endpoint.ca_path), flush=True)
     signal.signal(signal.SIGTERM, lambda *dummy: threading.Thread(target=server.httpd.shutdown).start())
     print('ServerPilot stand-in listening on %s' % server.url, flush=True)
     try:
@@ -496,4 +510,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     main()

@@ -1,0 +1,182 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A real TLS endpoint with a test CA, standing in for the web server of a ServerPilot app.
+
+It picks the certificate by SNI, as Nginx does for an app's domains. What it
+serves for a name is set per name (``serve``), or, when it is linked to a
+stand-in API state, follows AutoSSL: a name covered by an app whose AutoSSL
+is on gets a certificate from the test CA ("Let's Encrypt"), any other name
+the server's self-signed default certificate.
+
+Needs ``trustme`` (test-only dependency).
+"""
+
+import datetime
+import os
+import socket
+import ssl
+import tempfile
+import threading
+from collections import Counter
+
+import trustme
+
+VALID = 'valid'
+EXPIRED = 'expired'
+WRONG_NAME = 'wrong-name'
+SELF_SIGNED = 'self-signed'
+KINDS = (VALID, EXPIRED, WRONG_NAME, SELF_SIGNED)
+
+
+class TLSEndpoint:
+    def __init__(self, host='127.0.0.1', port=0, state=None, workdir=None):
+        self.ca = trustme.CA(organization_name='Stand-in Encrypt')
+        self._self_signer = trustme.CA(organization_name='ServerPilot default certificate')
+        self.workdir = workdir or tempfile.mkdtemp(prefix='tls-endpoint-')
+        self.ca_path = os.path.join(self.workdir, 'test-ca.pem')
+        self.ca.cert_pem.write_to_path(self.ca_path)
+        self.state = state
+        self.rules = {}
+        self.handshakes = Counter()
+        self._contexts = {}
+        self._lock = threading.Lock()
+        self.sock = socket.create_server((host, port))
+        self.sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = None
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    def serve(self, name, kind=VALID, after=0, then=VALID):
+        """Serve ``kind`` for ``name``; with ``after``, switch to ``then`` once that many handshakes were made."""
+        assert kind in KINDS and then in KINDS
+        with self._lock:
+            self.rules[name] = (kind, after, then)
+
+    def _kind(self, name):
+        rule = self.rules.get(name)
+        if rule:
+            kind, after, then = rule
+            return then if after and self.handshakes[name] > after else kind
+        if self.state is not None:
+            return VALID if self._autossl_covers(name) else SELF_SIGNED
+        return VALID
+
+    def _autossl_covers(self, name):
+        with self.state.lock:
+            for app in self.state.apps.values():
+                if app['ssl'] and app['ssl']['auto'] and name in app['domains']:
+                    return True
+        return False
+
+    def _context(self, kind, name):
+        key = (kind, name if kind in (VALID, EXPIRED) else None)
+        if key not in self._contexts:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            if kind == SELF_SIGNED:
+                cert_pem = self._self_signer.cert_pem.bytes()
+                key_pem = self._self_signer.private_key_pem.bytes()
+            else:
+                now = datetime.datetime.now(datetime.timezone.utc)
+                day = datetime.timedelta(days=1)
+                if kind == EXPIRED:
+                    leaf = self.ca.issue_cert(name, common_name=name, not_before=now - 120 * day,
+                                              not_after=now - 30 * day)
+                elif kind == WRONG_NAME:
+                    leaf = self.ca.issue_cert('some-other-site.example', common_name='some-other-site.example',
+                                              not_before=now - day, not_after=now + 89 * day)
+                else:  # as Let's Encrypt issues: 90 days
+                    leaf = self.ca.issue_cert(name, common_name=name, not_before=now - day,
+                                              not_after=now + 89 * day)
+                cert_pem = b''.join(blob.bytes() for blob in leaf.cert_chain_pems)
+                key_pem = leaf.private_key_pem.bytes()
+            fd, path = tempfile.mkstemp(dir=self.workdir, suffix='.pem')
+            with os.fdopen(fd, 'wb') as handle:
+                handle.write(key_pem + cert_pem)
+            context.load_cert_chain(path)
+            self._contexts[key] = context
+        return self._contexts[key]
+
+    def _sni(self, sslobj, name, dummy_context):
+        name = name or ''
+        with self._lock:
+            self.handshakes[name] += 1
+            kind = self._kind(name)
+            sslobj.context = self._context(kind, name or 'localhost')
+
+    def _handle(self, conn):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.sni_callback = self._sni
+        # a default certificate for clients that send no SNI
+        context.load_cert_chain(*self._default_chain())
+        conn.settimeout(5)
+        try:
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1024)
+                tls.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+        except (ssl.SSLError, OSError):
+            pass
+        finally:
+            conn.close()
+
+    def _default_chain(self):
+        path = os.path.join(self.workdir, 'default.pem')
+        if not os.path.exists(path):
+            with open(path, 'wb') as handle:
+                handle.write(self._self_signer.private_key_pem.bytes() + self._self_signer.cert_pem.bytes())
+        return (path,)
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                conn, dummy = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def start(self):
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+class SilentEndpoint:
+    """Accepts TCP connections and never speaks: a TLS handshake against it times out."""
+
+    def __init__(self, host='127.0.0.1'):
+        self.sock = socket.create_server((host, 0))
+        self.port = self.sock.getsockname()[1]
+        self._held = []
+        self.sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                conn, dummy = self.sock.accept()
+                self._held.append(conn)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        for conn in self._held:
+            conn.close()
+        self.sock.close()
