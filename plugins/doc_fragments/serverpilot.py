@@ -94,3 +94,14 @@ attributes:
     support: full
     platforms: all
 '''
+
+    # Modules that only read.
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    description: Read-only; runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Changes nothing, so there is no diff.
+    support: N/A
+'''

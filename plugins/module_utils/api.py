@@ -357,7 +357,8 @@ def client_from_module(module):
     if params['retries'] < 0:
         module.fail_json(msg='retries must be 0 or more.')
     try:
-        return ServerPilotClient(params['client_id'], params['api_key'], params['api_url'],
+        # an AWX credential with the optional URL left empty injects an empty SERVERPILOT_API_URL
+        return ServerPilotClient(params['client_id'], params['api_key'], params['api_url'] or DEFAULT_API_URL,
                                  validate_certs=params['validate_certs'], timeout=params['timeout'],
                                  retries=params['retries'])
     except ValueError as exc:

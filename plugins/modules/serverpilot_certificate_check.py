@@ -25,13 +25,7 @@ author:
 extends_documentation_fragment:
   - multisite.serverpilot.serverpilot
   - multisite.serverpilot.serverpilot.attributes
-attributes:
-  check_mode:
-    description: Read-only; runs the same handshakes in check mode.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is no diff.
-    support: none
+  - multisite.serverpilot.serverpilot.read_only
 options:
   domains:
     description:

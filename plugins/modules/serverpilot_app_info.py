@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: serverpilot_app_info
+short_description: Read one ServerPilot app, or every app of the account
+version_added: 0.1.0
+description:
+  - Returns each app's ID, name, server, runtime, domains, SSL state and AutoSSL availability.
+  - Never returns the SSL private key or certificate bodies.
+author:
+  - multisite.serverpilot maintainers (@multisite)
+extends_documentation_fragment:
+  - multisite.serverpilot.serverpilot
+  - multisite.serverpilot.serverpilot.attributes
+  - multisite.serverpilot.serverpilot.read_only
+options:
+  app_id:
+    description:
+      - The app to read. Without it, every app of the account is returned.
+      - Unlike the other modules, this one does not read E(SERVERPILOT_APP_ID), so it can always list the account.
+    type: str
+  details:
+    description:
+      - Read each app's details, which carry RV(apps[].autossl). Listing the account without details costs one
+        API call; with details, one more per app.
+      - A single app (O(app_id)) is always read with its details.
+    type: bool
+    default: true
+'''
+
+EXAMPLES = r'''
+- name: Every app of the account, with AutoSSL availability
+  multisite.serverpilot.serverpilot_app_info:
+  register: account
+
+- name: Apps whose AutoSSL is off
+  ansible.builtin.debug:
+    msg: "{{ account.apps | rejectattr('ssl.auto') | map(attribute='name') | list }}"
+
+- name: One app
+  multisite.serverpilot.serverpilot_app_info:
+    app_id: nlcN0TwdZAyNEgdp
+  register: network
+'''
+
+RETURN = r'''
+apps:
+  description: The apps, in the API's order.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The app ID.
+      type: str
+    name:
+      description: The app's name.
+      type: str
+    serverid:
+      description: The server the app runs on.
+      type: str
+    sysuserid:
+      description: The system user the app runs as.
+      type: str
+    runtime:
+      description: The PHP runtime.
+      type: str
+    domains:
+      description: The app's domain list.
+      type: list
+      elements: str
+    ssl:
+      description: The SSL state - no key or certificate body.
+      type: dict
+      sample: {auto: true, force: false, custom_cert: false}
+    autossl:
+      description: AutoSSL availability and the domains its certificate covers; null without O(details).
+      type: dict
+      sample: {available: true, domains: [shop.example.com]}
+  sample:
+    - id: nlcN0TwdZAyNEgdp
+      name: network
+      serverid: 4zGDDO2xg30yEeum
+      sysuserid: RvnwAIfuENyjUVnl
+      runtime: php8.2
+      domains: [network.example, www.network.example]
+      ssl: {auto: true, force: true, custom_cert: false}
+      autossl: {available: true, domains: [network.example, www.network.example]}
+api_calls:
+  description: How many HTTP requests this run sent to the API, retries included.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
+    ServerPilotError, client_from_module, serverpilot_argument_spec)
+
+FIELDS = ('id', 'name', 'serverid', 'sysuserid', 'runtime', 'domains', 'ssl', 'autossl')
+
+
+def shape(app):
+    return dict((field, app.get(field)) for field in FIELDS)
+
+
+def main():
+    argument_spec = serverpilot_argument_spec()
+    argument_spec.update(
+        app_id=dict(type='str'),
+        details=dict(type='bool', default=True),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = client_from_module(module)
+    try:
+        if module.params['app_id']:
+            apps = [client.get_app(module.params['app_id'])]
+        else:
+            apps = client.list_apps()
+            if module.params['details']:
+                apps = [client.get_app(app['id']) for app in apps]
+    except ServerPilotError as exc:
+        module.fail_json(msg=exc.msg, api_calls=client.calls, **exc.details())
+    finally:
+        client.close()
+    module.exit_json(changed=False, apps=[shape(app) for app in apps], api_calls=client.calls)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,75 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's metadata keeps up with its code: action group, AWX credential type, EE requirements."""
+
+import glob
+import os
+import re
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def read_yaml(*parts):
+    with open(os.path.join(REPO, *parts)) as handle:
+        return yaml.safe_load(handle)
+
+
+def module_names():
+    return sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py'))
+                  if not p.endswith('__init__.py'))
+
+
+def test_action_group_lists_every_module():
+    group = read_yaml('meta', 'runtime.yml')['action_groups']['serverpilot']
+    assert sorted(group) == module_names()
+
+
+def test_every_module_documents_its_group_membership():
+    for name in module_names():
+        with open(os.path.join(REPO, 'plugins', 'modules', name + '.py')) as handle:
+            assert 'multisite.serverpilot.serverpilot.attributes' in handle.read(), name
+
+
+def env_names_the_code_reads():
+    names = set()
+    for path in glob.glob(os.path.join(REPO, 'plugins', '**', '*.py'), recursive=True) + glob.glob(
+            os.path.join(REPO, 'roles', '*', 'defaults', '*.yml')):
+        with open(path) as handle:
+            text = handle.read()
+        names.update(re.findall(r"env_fallback, \[\s*'(SERVERPILOT_[A-Z_]+)'", text))
+        names.update(re.findall(r"name: (SERVERPILOT_[A-Z_]+)", text))
+        names.update(re.findall(r"lookup\('ansible\.builtin\.env', '(SERVERPILOT_[A-Z_]+)'\)", text))
+    return names
+
+
+def test_awx_credential_type_injects_only_what_the_code_reads():
+    credential = read_yaml('extensions', 'awx', 'serverpilot_credential_type.yml')
+    injected = set(credential['injectors']['env'])
+    read = env_names_the_code_reads()
+    assert {'SERVERPILOT_CLIENT_ID', 'SERVERPILOT_API_KEY', 'SERVERPILOT_API_URL'} <= read
+    assert injected <= read
+    assert {'SERVERPILOT_CLIENT_ID', 'SERVERPILOT_API_KEY'} <= injected
+    fields = dict((field['id'], field) for field in credential['inputs']['fields'])
+    for template in credential['injectors']['env'].values():
+        assert re.fullmatch(r'\{\{ (\w+) \}\}', template).group(1) in fields
+    for field_id, field in fields.items():
+        if re.search('key|password|secret|token', field_id):
+            assert field.get('secret') is True, field_id
+    assert set(credential['inputs']['required']) == {'client_id', 'api_key'}
+
+
+def test_run_time_requirements_cover_every_third_party_import():
+    with open(os.path.join(REPO, 'meta', 'ee-requirements.txt')) as handle:
+        listed = set(re.split(r'[<>=!~ ]', line.strip())[0].lower() for line in handle
+                     if line.strip() and not line.startswith('#'))
+    imported = set()
+    for path in glob.glob(os.path.join(REPO, 'plugins', '**', '*.py'), recursive=True):
+        with open(path) as handle:
+            for match in re.finditer(r'^\s*(?:import|from) (\w+)', handle.read(), re.M):
+                imported.add(match.group(1).lower())
+    third_party = imported & {'requests', 'idna', 'publicsuffixlist', 'cryptography', 'pymysql'}
+    assert third_party <= listed
+    ee = read_yaml('meta', 'execution-environment.yml')
+    assert ee['dependencies']['python'] == 'meta/ee-requirements.txt'
