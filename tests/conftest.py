@@ -32,6 +32,19 @@ def standin():
     server.stop()
 
 
+@pytest.fixture(scope='session')
+def mariadb(tmp_path_factory):
+    """A real MariaDB server for the whole session (Debian's mariadb-server; .ci/run installs it)."""
+    import mariadb_server
+    if not mariadb_server.available():
+        if os.environ.get('CI'):
+            pytest.fail('mariadb-server is not installed; .ci/run installs it (apt-get install mariadb-server)')
+        pytest.skip('mariadb-server is not installed here (apt-get install mariadb-server)')
+    server = mariadb_server.MariaDB(str(tmp_path_factory.mktemp('mariadb'))).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def tls_endpoint(standin, tmp_path):
     """The app's web server: serves a test-CA certificate for names AutoSSL covers on the stand-in."""

@@ -277,6 +277,15 @@ def check_limit(after, limit=MAX_DOMAINS):
                           'remove unused domains first or split them across apps.' % (len(after), limit))
 
 
+def check_removals(removed, max_removals, app_id):
+    """Refuse a run that would remove more than ``max_removals`` names (None: no cap)."""
+    if max_removals is not None and len(removed) > max_removals:
+        shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
+        raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. Nothing '
+                          'was changed. If the source of the domain list is right, raise max_removals for one run.'
+                          % (len(removed), app_id, shown, max_removals))
+
+
 def difference(old, new):
     """Names in ``new`` not in ``old`` and names in ``old`` not in ``new``, by comparison key."""
     old_keys = set(comparison_key(o) for o in old)

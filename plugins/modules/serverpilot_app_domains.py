@@ -44,6 +44,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  max_removals:
+    description:
+      - Refuse, before any write, a run that would remove more domains than this, naming the count and the first few.
+      - Guards an O(exclusive) sync from a source that is empty by mistake (a wrong table prefix, a truncated table,
+        a restore in progress). Check mode reports the same refusal. Unset means no cap.
+    type: int
   exclusive:
     description:
       - With O(state=present), make the app's list exactly the requested names (with their C(www.) forms),
@@ -163,6 +169,7 @@ def converge(client, app_id, wanted, params, check_mode):
     before = client.get_app(app_id)['domains'] or []
     plan = rules.plan(before, wanted, params['state'], params['exclusive'])
     rules.check_limit(plan.after)
+    rules.check_removals(plan.removed, params['max_removals'], app_id)
     result = dict(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed,
                   requested=list(wanted), action_id=None, action_ids=[])
     if not plan.changed or check_mode:
@@ -187,6 +194,7 @@ def converge(client, app_id, wanted, params, check_mode):
         # Another writer replaced the list after our write: keep its change, apply ours again.
         target = rules.reconcile(current, plan)
         rules.check_limit(target)
+        rules.check_removals(rules.difference(target, current)[1], params['max_removals'], app_id)
     raise ServerPilotError('The app %s still lacks %s or still holds %s after %d writes: another writer keeps '
                            'replacing its domain list. Stop the other writer and run again.'
                            % (app_id, missing, stale, MAX_WRITES))
@@ -198,6 +206,7 @@ def main():
         domains=dict(type='list', elements='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
+        max_removals=dict(type='int'),
         www=dict(type='str', choices=list(rules.WWW_MODES), default='always'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -206,6 +215,8 @@ def main():
     if not rules.HAS_PSL:
         module.fail_json(msg=missing_required_lib('publicsuffixlist'), exception=rules.PSL_IMPORT_ERROR)
     params = module.params
+    if params['max_removals'] is not None and params['max_removals'] < 0:
+        module.fail_json(msg='max_removals must be 0 or more.')
     try:
         wanted = rules.requested(params['domains'], params['www'])
         rules.check_request(wanted, params['state'], params['exclusive'])

@@ -256,3 +256,16 @@ def test_no_secret_in_verbose_output(standin, playbook):
     assert DEFAULT_API_KEY not in run.stdout
     assert PRIVATE_KEY_MARKER not in run.stdout
     assert 'BEGIN' not in run.stdout
+
+
+@pytest.mark.parametrize('args', [(), ('--check',)])
+def test_max_removals_refuses_a_mass_removal_before_any_write(standin, playbook, args):
+    app = standin.state.add_app(domains=['keep.example.com'] + ['old%d.example.com' % i for i in range(7)])
+    result = playbook(task(app, '[keep.example.com]', exclusive='true', www='never', max_removals=5),
+                      args=args).results[0]
+    assert result['failed']
+    assert 'would remove 7 domains' in result['msg'] and 'max_removals=5' in result['msg']
+    assert 'old0.example.com, old1.example.com' in result['msg']
+    assert standin.state.writes() == []
+    ok = playbook(task(app, '[keep.example.com]', exclusive='true', www='never', max_removals=7)).results[0]
+    assert not ok['failed'] and standin.state.app(app)['domains'] == ['keep.example.com']

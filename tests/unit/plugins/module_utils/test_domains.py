@@ -185,3 +185,14 @@ def test_check_limit():
     rules.check_limit(['d%d.example' % i for i in range(300)])
     with pytest.raises(rules.DomainError, match='301 domains, over the limit of 300'):
         rules.check_limit(['d%d.example' % i for i in range(301)])
+
+
+def test_check_removals():
+    rules.check_removals(['a.example'] * 3, 3, 'app1')
+    rules.check_removals(['a.example'] * 50, None, 'app1')
+    with pytest.raises(rules.DomainError) as info:
+        rules.check_removals(['d%d.example' % i for i in range(12)], 10, 'app1')
+    message = str(info.value)
+    assert 'remove 12 domains from app app1' in message and 'max_removals=10' in message
+    assert 'd0.example, d1.example, d2.example, d3.example, d4.example, ...' in message
+    assert 'd5.example' not in message

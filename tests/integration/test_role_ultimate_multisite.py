@@ -1,0 +1,106 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The role keeping the stand-in ServerPilot app in step with a real MariaDB holding Ultimate Multisite's mappings."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import COLLECTIONS, REPO
+from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID
+
+pytestmark = pytest.mark.integration
+PASSWORD = 'um-sync-secret-31337'
+
+
+@pytest.fixture
+def network(mariadb):
+    mariadb.create_network('umsync', prefix='wpnet_', rows=[
+        {'blog_id': 2, 'domain': 'Shop.Example.com', 'primary_domain': 1},
+        {'blog_id': 3, 'domain': 'blog.example.org', 'primary_domain': 1},
+        {'blog_id': 3, 'domain': 'waiting.example.org', 'stage': 'checking-dns'},
+        {'blog_id': 4, 'domain': 'broken.example.net', 'stage': 'failed'},
+    ])
+    mariadb.create_user('umreader', PASSWORD, 'umsync')
+    return 'umsync'
+
+
+def sync(standin, tls, mariadb, tmp_path, app, extra=None, args=()):
+    """The shipped scheduled-sync playbook, as an AWX job would run it."""
+    wp_config = tmp_path / 'wp-config.php'
+    wp_config.write_text("<?php\ndefine('DB_NAME', 'umsync');\ndefine('DB_USER', 'umreader');\n"
+                         "define('DB_PASSWORD', '%s');\ndefine('DB_HOST', 'localhost:%s');\n"
+                         "$table_prefix = 'wpnet_';\n" % (PASSWORD, mariadb.socket))
+    variables = {
+        'serverpilot_app_id': app,
+        'serverpilot_domains': ['network.example', '*.network.example'],
+        'serverpilot_www': 'apex',
+        'serverpilot_ultimate_multisite': {'wp_config': str(wp_config), 'config_file': '/nonexistent'},
+        'serverpilot_verify_address': '127.0.0.1', 'serverpilot_verify_port': tls.port,
+        'serverpilot_verify_ca_path': tls.ca_path, 'serverpilot_verify_delay': 0,
+    }
+    variables.update(extra or {})
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, SERVERPILOT_API_URL=standin.url,
+               SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID, SERVERPILOT_API_KEY=DEFAULT_API_KEY,
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_NOCOLOR='1')
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+           os.path.join(REPO, 'playbooks', 'sync_ultimate_multisite.yml'), '-e', json.dumps(variables)] + list(args)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def domains_requests(standin, app):
+    return [(e['method']) for e in standin.state.api_calls() if e['path'] == '/v1/apps/%s' % app]
+
+
+def test_scheduled_sync_adds_keeps_and_removes(standin, tls_endpoint, mariadb, network, tmp_path):
+    app = standin.state.add_app(domains=['network.example', 'stale.example.com'])
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app)
+    assert rc == 0, out[-3000:]
+    # mapped domains (normalised; www=apex adds www. only to registrable ones), the network's own, and
+    # neither the failed mapping nor the stale domain
+    assert standin.state.app(app)['domains'] == [
+        'network.example', 'shop.example.com', 'blog.example.org', 'waiting.example.org', 'www.network.example',
+        '*.network.example']
+    assert standin.state.app(app)['ssl']['auto'] is True
+    assert PASSWORD not in out and DEFAULT_API_KEY not in out
+
+    # second run: one GET for the domains, no write, nothing changed
+    standin.state.log.clear()
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app)
+    assert rc == 0, out[-3000:]
+    assert 'changed=0' in out
+    assert standin.state.writes() == []
+    assert domains_requests(standin, app) == ['GET', 'GET']  # the domains task, then the AutoSSL task
+
+    # a mapping deleted in the database disappears from the app on the next run
+    mariadb.sql("DELETE FROM wpnet_wu_domain_mappings WHERE domain = 'blog.example.org'", 'umsync')
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app)
+    assert rc == 0, out[-3000:]
+    domains = standin.state.app(app)['domains']
+    assert 'blog.example.org' not in domains
+    assert 'shop.example.com' in domains
+
+
+def test_an_emptied_table_fails_on_max_removals_with_no_write(standin, tls_endpoint, mariadb, network, tmp_path):
+    app = standin.state.add_app(domains=['network.example'])
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra={'serverpilot_max_removals': 2})
+    assert rc == 0, out[-3000:]
+    before = standin.state.app(app)['domains']
+    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    standin.state.log.clear()
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra={'serverpilot_max_removals': 2})
+    assert rc != 0
+    assert 'would remove 3 domains' in out and 'max_removals=2' in out
+    assert 'shop.example.com, blog.example.org, waiting.example.org' in out
+    assert standin.state.writes() == []
+    assert standin.state.app(app)['domains'] == before
+    # check mode reports the same refusal
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra={'serverpilot_max_removals': 2},
+                   args=['--check'])
+    assert rc != 0 and 'max_removals=2' in out
+    assert standin.state.writes() == []

@@ -1,0 +1,117 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A real MariaDB server (Debian's mariadb-server) in a temporary data directory, for the tests.
+
+Listens on a Unix socket and on a loopback port; stopped at the end of the session.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+# The table as Ultimate Multisite's installer creates it.
+DDL = """
+CREATE TABLE `{prefix}wu_domain_mappings` (
+  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  `blog_id` bigint(20) unsigned NOT NULL,
+  `domain` varchar(191) NOT NULL,
+  `active` tinyint(4) DEFAULT 1,
+  `primary_domain` tinyint(4) DEFAULT 0,
+  `secure` tinyint(4) DEFAULT 0,
+  `stage` enum('checking-dns','checking-ssl-cert','done-without-ssl','done','failed','ssl-failed')
+    DEFAULT 'checking-dns',
+  `date_created` datetime NULL,
+  `date_modified` datetime NULL,
+  PRIMARY KEY (`id`),
+  KEY `blog_id` (`blog_id`,`domain`,`active`),
+  KEY `domain` (`domain`)
+) DEFAULT CHARSET=utf8mb4
+"""
+
+
+def _binary(*names):
+    for name in names:
+        path = shutil.which(name) or (os.path.join('/usr/sbin', name) if os.path.exists(
+            os.path.join('/usr/sbin', name)) else None)
+        if path:
+            return path
+    return None
+
+
+def available():
+    return bool(_binary('mariadbd', 'mysqld') and _binary('mariadb-install-db', 'mysql_install_db'))
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class MariaDB:
+    def __init__(self, base):
+        self.base = base
+        self.datadir = os.path.join(base, 'data')
+        self.socket = os.path.join(base, 'mysqld.sock')
+        self.port = _free_port()
+        self.process = None
+
+    def start(self):
+        user = ['--user=root'] if os.geteuid() == 0 else []
+        subprocess.run([_binary('mariadb-install-db', 'mysql_install_db'), '--no-defaults', '--datadir=' + self.datadir,
+                        '--auth-root-authentication-method=socket', '--skip-test-db'] + user,
+                       check=True, capture_output=True)
+        self.process = subprocess.Popen(
+            [_binary('mariadbd', 'mysqld'), '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
+             '--port=%d' % self.port, '--bind-address=127.0.0.1', '--skip-name-resolve',
+             '--pid-file=' + os.path.join(self.base, 'mysqld.pid'),
+             '--log-error=' + os.path.join(self.base, 'error.log')] + user,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('mariadbd exited: ' + open(os.path.join(self.base, 'error.log')).read()[-2000:])
+            try:
+                self.sql('SELECT 1')
+                return self
+            except subprocess.CalledProcessError:
+                time.sleep(0.2)
+        raise RuntimeError('mariadbd did not start within 60 s')
+
+    def sql(self, statement, database=None):
+        """Run SQL as the server's root over its socket (the root account authenticates by socket only)."""
+        cmd = [_binary('mariadb', 'mysql'), '--no-defaults', '--socket=' + self.socket, '--user=root', '--batch',
+               '--skip-column-names']
+        if database:
+            cmd.append(database)
+        return subprocess.run(cmd, input=statement, check=True, capture_output=True, text=True).stdout
+
+    def create_network(self, database, prefix='wp_', rows=()):
+        """A WordPress database with the Ultimate Multisite mappings table and ``rows`` in it."""
+        self.sql('DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`;' % (database, database))
+        self.sql(DDL.format(prefix=prefix), database)
+        self.insert(database, prefix, rows)
+
+    def insert(self, database, prefix, rows):
+        for row in rows:
+            row = dict({'active': 1, 'primary_domain': 0, 'secure': 0, 'stage': 'done'}, **row)
+            self.sql("INSERT INTO `%swu_domain_mappings` (blog_id, domain, active, primary_domain, secure, stage, "
+                     "date_created) VALUES (%d, '%s', %d, %d, %d, '%s', NOW())"
+                     % (prefix, row['blog_id'], row['domain'].replace("'", "''"), row['active'],
+                        row['primary_domain'], row['secure'], row['stage']), database)
+
+    def create_user(self, user, password, database, privileges='SELECT'):
+        scope = '*.*' if database == '*' else '`%s`.*' % database
+        for host in ('localhost', '127.0.0.1'):
+            self.sql("CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s'; GRANT %s ON %s TO '%s'@'%s';"
+                     % (user, host, password, privileges, scope, user, host))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
