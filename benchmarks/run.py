@@ -1,0 +1,247 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark: serverpilot_app_domains against the stand-in with a per-request latency, side by side with
+the ansible.builtin.uri playbook an operator would write without this collection, plus many apps through
+the inventory plugin with forks 1 and 10.
+
+    .venv/bin/python benchmarks/run.py [--latency 0.05] [--sizes 1 50 300] [--apps 100] [--output FILE]
+
+Prints a table and writes it as JSON (benchmarks/results.json by default). Every number comes from a real
+ansible-playbook run; API calls are counted by the stand-in's request log.
+"""
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, 'tests'))
+
+from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
+
+COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
+BIN = os.path.dirname(sys.executable)
+
+# The least a run can do: read; or read, write, see the action done, confirm.
+FLOOR_CALLS = {'converge': 4, 'noop': 1, 'check': 1, 'removal': 4}
+
+MODULE_TASK = '''
+- name: Domains
+  multisite.serverpilot.serverpilot_app_domains:
+    app_id: "{{ app_id }}"
+    domains: "{{ wanted }}"
+    state: "{{ wanted_state }}"
+    www: never
+'''
+
+# What an operator writes without the collection: read, merge in Jinja, send the whole list, poll the action.
+URI_TASKS = '''
+- name: Read the app
+  ansible.builtin.uri:
+    url: "{{ api }}/apps/{{ app_id }}"
+    url_username: "{{ client_id }}"
+    url_password: "{{ api_key }}"
+    force_basic_auth: true
+  check_mode: false
+  register: app
+- name: Merge the domain list
+  ansible.builtin.set_fact:
+    new_domains: >-
+      {{ (app.json.data.domains + wanted) | unique if wanted_state == 'present'
+         else app.json.data.domains | difference(wanted) }}
+- name: Send the whole list
+  ansible.builtin.uri:
+    url: "{{ api }}/apps/{{ app_id }}"
+    method: POST
+    url_username: "{{ client_id }}"
+    url_password: "{{ api_key }}"
+    force_basic_auth: true
+    body_format: json
+    body: {domains: "{{ new_domains }}"}
+  register: update
+  changed_when: true
+  when: new_domains | sort != app.json.data.domains | sort
+- name: Wait for the action
+  ansible.builtin.uri:
+    url: "{{ api }}/actions/{{ update.json.actionid }}"
+    url_username: "{{ client_id }}"
+    url_password: "{{ api_key }}"
+    force_basic_auth: true
+  register: action
+  until: action.json.data.status != 'open'
+  retries: 60
+  delay: 1
+  failed_when: action.json.data.status == 'error'
+  when: update is changed
+'''
+
+
+def playbook_text(tasks):
+    return '- hosts: localhost\n  gather_facts: false\n  tasks:\n' + textwrap.indent(tasks, '    ')
+
+
+def run_playbook(path, variables, env, args=()):
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', path,
+           '-e', json.dumps(variables)] + list(args)
+    start = time.monotonic()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - start
+    if proc.returncode != 0:
+        raise RuntimeError('%s failed:\n%s' % (path, proc.stdout[-3000:] + proc.stderr[-3000:]))
+    return elapsed
+
+
+def calls_by_method(state):
+    counted = collections.Counter(e['method'] for e in state.api_calls())
+    return dict(sorted(counted.items()))
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def baseline(env, workdir, repeats):
+    """What ansible-playbook itself costs here: a play whose only task prints a line."""
+    book = os.path.join(workdir, 'baseline.yml')
+    with open(book, 'w') as handle:
+        handle.write(playbook_text('- name: Nothing\n  ansible.builtin.debug:\n    msg: ok\n'))
+    return median([run_playbook(book, {}, env) for dummy in range(repeats)])
+
+
+def scenarios(server, env, workdir, size, approach, repeats, startup):
+    """(a) first converge, (b) no-op second run, (c) check-mode run, (d) removal, for one app of ``size`` domains.
+
+    Each scenario runs ``repeats`` times on fresh apps; the median is kept.
+    """
+    book = os.path.join(workdir, '%s.yml' % approach)
+    with open(book, 'w') as handle:
+        handle.write(playbook_text(MODULE_TASK if approach == 'module' else URI_TASKS))
+    wanted = ['d%03d.example.com' % i for i in range(size)]
+    base = {'api': server.url, 'client_id': DEFAULT_CLIENT_ID, 'api_key': DEFAULT_API_KEY, 'wanted': wanted}
+    times, calls = collections.defaultdict(list), {}
+    for repeat in range(repeats):
+        for name, state_, args, fresh in (('check', 'present', ['--check'], True),
+                                          ('converge', 'present', [], True),
+                                          ('noop', 'present', [], False), ('removal', 'absent', [], False)):
+            if fresh:
+                app_id = server.state.add_app(name='bench', domains=[],
+                                              serverid='srv-%s-%d-%s-%d' % (approach, size, name, repeat))
+            server.state.log.clear()
+            times[name].append(run_playbook(book, dict(base, app_id=app_id, wanted_state=state_), env, args))
+            calls[name] = calls_by_method(server.state)
+    rows = []
+    for name in ('converge', 'noop', 'check', 'removal'):
+        elapsed = median(times[name])
+        floor = FLOOR_CALLS[name] * server.state.latency
+        rows.append({'size': size, 'scenario': name, 'approach': approach, 'seconds': round(elapsed, 3),
+                     'task_seconds': round(elapsed - startup, 3), 'calls': calls[name],
+                     'total_calls': sum(calls[name].values()), 'floor_seconds': round(floor, 3),
+                     'over_floor_seconds': round(elapsed - startup - floor, 3)})
+    return rows
+
+
+def many_apps(server, env, workdir, count, forks):
+    for app in [a for a in server.state.apps.values() if a['name'].startswith('fleet')]:
+        del server.state.apps[app['id']]
+    for i in range(count):
+        server.state.add_app(name='fleet%03d' % i, domains=[], serverid='fleet-srv')
+    inventory = os.path.join(workdir, 'fleet.serverpilot.yml')
+    with open(inventory, 'w') as handle:
+        handle.write('plugin: multisite.serverpilot.serverpilot\nfilters:\n  - serverpilot_app_name.startswith("fleet")\n'
+                     'compose:\n  serverpilot_domains: "[serverpilot_app_name ~ \'.example.com\']"\n')
+    server.state.log.clear()
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory,
+           os.path.join(REPO, 'playbooks', 'domain_mapping.yml'), '--forks', str(forks),
+           '-e', json.dumps({'serverpilot_autossl': False, 'serverpilot_verify_ssl': False, 'serverpilot_www': 'never'})]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stdout[-3000:] + proc.stderr[-3000:])
+    calls = calls_by_method(server.state)
+    return {'apps': count, 'forks': forks, 'seconds': round(elapsed, 3), 'calls': calls,
+            'calls_per_app': round(sum(calls.values()) / float(count), 2)}
+
+
+def format_calls(calls):
+    return ' '.join('%s %d' % item for item in calls.items()) or '0'
+
+
+def table(results):
+    lines = []
+    if results['sizes']:
+        lines = ['ansible-playbook start-up (a play with one debug task): %.2f s; latency %.0f ms per request'
+                 % (results['startup_seconds'], results['latency'] * 1000), '',
+                 '| size | scenario | module s (tasks) | module calls | uri s (tasks) | uri calls |'
+                 ' uri / module, tasks | floor s | module over floor |',
+                 '| ---: | --- | ---: | --- | ---: | --- | ---: | ---: | ---: |']
+    by_key = dict(((r['size'], r['scenario'], r['approach']), r) for r in results['scenarios'])
+    for size in results['sizes']:
+        for name in ('converge', 'noop', 'check', 'removal'):
+            mod, uri = by_key[(size, name, 'module')], by_key[(size, name, 'uri')]
+            lines.append('| %d | %s | %.2f (%.2f) | %s | %.2f (%.2f) | %s | %.2fx | %.2f | %.2f |' % (
+                size, name, mod['seconds'], mod['task_seconds'], format_calls(mod['calls']), uri['seconds'],
+                uri['task_seconds'], format_calls(uri['calls']), uri['task_seconds'] / max(mod['task_seconds'], 0.001),
+                mod['floor_seconds'], mod['over_floor_seconds']))
+    if results['many_apps']:
+        lines += ['', 'many apps, latency %.0f ms per request' % (results['apps_latency'] * 1000), '',
+                  '| apps | forks | seconds | calls per app |', '| ---: | ---: | ---: | ---: |']
+        for row in results['many_apps']:
+            lines.append('| %d | %d | %.2f | %.2f |' % (row['apps'], row['forks'], row['seconds'], row['calls_per_app']))
+        one, ten = results['many_apps'][0]['seconds'], results['many_apps'][-1]['seconds']
+        lines.append('\nforks 10 is %.2fx faster than forks 1' % (one / ten))
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--latency', type=float, default=0.05, help='seconds the stand-in adds to every request')
+    parser.add_argument('--sizes', type=int, nargs='*', default=[1, 50, 300])
+    parser.add_argument('--apps', type=int, default=100, help='apps for the many-apps run (0 to skip)')
+    parser.add_argument('--repeats', type=int, default=3, help='runs per scenario; the median is kept')
+    parser.add_argument('--apps-latency', type=float,
+                        help='latency for the many-apps run (default: --latency), e.g. 0.5 for a slow real API')
+    parser.add_argument('--output', default=os.path.join(REPO, 'benchmarks', 'results.json'))
+    args = parser.parse_args(argv)
+
+    server = StandInServer().start()
+    server.state.latency = args.latency
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, SERVERPILOT_API_URL=server.url,
+               SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID, SERVERPILOT_API_KEY=DEFAULT_API_KEY,
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
+    env.pop('SERVERPILOT_APP_ID', None)
+    results = {'latency': args.latency, 'sizes': args.sizes, 'cpus': os.cpu_count(), 'repeats': args.repeats,
+               'scenarios': [], 'many_apps': []}
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            env['ANSIBLE_LOCAL_TEMP'] = os.path.join(workdir, 'tmp')
+            results['startup_seconds'] = round(baseline(env, workdir, args.repeats), 3)
+            for size in args.sizes:
+                for approach in ('module', 'uri'):
+                    results['scenarios'].extend(scenarios(server, env, workdir, size, approach, args.repeats,
+                                                          results['startup_seconds']))
+            if args.apps:
+                server.state.latency = args.latency if args.apps_latency is None else args.apps_latency
+                results['apps_latency'] = server.state.latency
+                for forks in (1, 10):
+                    results['many_apps'].append(many_apps(server, env, workdir, args.apps, forks))
+    finally:
+        server.stop()
+    results['table'] = table(results)
+    with open(args.output, 'w') as handle:
+        json.dump(results, handle, indent=2)
+    print(results['table'])
+    print('\nwritten to %s' % args.output)
+    return results
+
+
+if __name__ == '__main__':
+    main()

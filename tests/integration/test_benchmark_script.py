@@ -1,0 +1,35 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark script runs, and the call counts it measures meet the targets (times are not asserted:
+they are measured by the script, not by a test)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
+    output = tmp_path / 'results.json'
+    proc = subprocess.run([sys.executable, os.path.join(REPO, 'benchmarks', 'run.py'), '--sizes', '1', '3',
+                           '--apps', '3', '--repeats', '1', '--latency', '0', '--output', str(output)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = json.loads(output.read_text())
+    assert '| 3 | converge |' in results['table'] and 'forks 10 is' in proc.stdout
+    module = dict(((r['size'], r['scenario']), r['calls']) for r in results['scenarios'] if r['approach'] == 'module')
+    for size in (1, 3):
+        assert module[(size, 'noop')] == {'GET': 1}       # a no-op run: exactly one call
+        assert module[(size, 'check')] == {'GET': 1}      # check mode: no write
+        # a change: GET + POST + one action poll + one confirming GET
+        assert module[(size, 'converge')] == {'GET': 3, 'POST': 1}
+        assert module[(size, 'removal')] == {'GET': 3, 'POST': 1}
+    for row in results['many_apps']:
+        # per app: GET, POST, poll, confirm; plus the inventory's one GET /apps shared by all
+        assert row['calls'] == {'GET': 3 * 3 + 1, 'POST': 3}
