@@ -134,12 +134,14 @@ removed:
   sample: []
 action_id:
   description: The ID of the last ServerPilot action this run started; null when nothing was written.
-  returned: success
+  returned: always
   type: str
   sample: KlsNzLikw3BRvShc
 action_ids:
-  description: Every action this run started (more than one when another writer's change had to be merged).
-  returned: success
+  description:
+    - Every action this run started (more than one when another writer's change had to be merged).
+    - Also on failure, with C(changed) true when a write went through before the failure.
+  returned: always
   type: list
   elements: str
   sample: [KlsNzLikw3BRvShc]
@@ -165,21 +167,22 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
 MAX_WRITES = 3
 
 
-def converge(client, app_id, wanted, params, check_mode):
+def converge(client, app_id, wanted, params, check_mode, result):
+    """Read, plan, write and confirm; fills ``result`` as it goes, so a failure after a write reports it."""
     before = client.get_app(app_id)['domains'] or []
     plan = rules.plan(before, wanted, params['state'], params['exclusive'])
     rules.check_limit(plan.after)
     rules.check_removals(plan.removed, params['max_removals'], app_id)
-    result = dict(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed,
-                  requested=list(wanted), action_id=None, action_ids=[])
+    result.update(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed)
     if not plan.changed or check_mode:
-        return before, result
+        return before
+    result['changed'] = False  # until a write goes through
     target = plan.after
     external = dict(added=[], removed=[])
     for dummy in range(MAX_WRITES):
         action_id = client.set_app_domains(app_id, target)[0]
+        result.update(changed=True, action_id=action_id)
         result['action_ids'].append(action_id)
-        result['action_id'] = action_id
         if params['wait']:
             client.wait_for_action(action_id, params['wait_timeout'])
         current = client.get_app(app_id)['domains'] or []
@@ -190,7 +193,7 @@ def converge(client, app_id, wanted, params, check_mode):
         missing, stale = rules.missing_and_stale(current, plan)
         if not missing and not stale:
             result['domains'] = current
-            return before, result
+            return before
         # Another writer replaced the list after our write: keep its change, apply ours again.
         target = rules.reconcile(current, plan)
         rules.check_limit(target)
@@ -224,12 +227,14 @@ def main():
         module.fail_json(msg=str(exc))
 
     client = client_from_module(module)
+    result = dict(changed=False, requested=list(wanted), action_id=None, action_ids=[])
     try:
-        before, result = converge(client, params['app_id'], wanted, params, module.check_mode)
+        before = converge(client, params['app_id'], wanted, params, module.check_mode, result)
     except ServerPilotError as exc:
-        module.fail_json(msg=exc.msg, api_calls=client.calls, **exc.details())
+        result.update(exc.details())
+        module.fail_json(msg=exc.msg, api_calls=client.calls, **result)
     except rules.DomainError as exc:
-        module.fail_json(msg=str(exc), api_calls=client.calls)
+        module.fail_json(msg=str(exc), api_calls=client.calls, **result)
     finally:
         client.close()
     result['api_calls'] = client.calls

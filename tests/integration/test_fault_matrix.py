@@ -73,6 +73,7 @@ def test_a_400_is_never_retried(standin, playbook):
     standin.state.add_fault(status=400, count=5, method='POST')
     result = playbook(domains_task(app)).results[0]
     assert result['failed'] and 'HTTP 400' in result['msg']
+    assert result['changed'] is False and result['action_ids'] == []
     assert [m for m in methods(standin) if m[0] == 'POST'] == [('POST', 400)]
     assert standin.state.app(app)['domains'] == []
 
@@ -84,6 +85,8 @@ def test_an_action_ending_in_error(standin, playbook):
     standin.state.fail_next_actions = 1
     result = playbook(domains_task(app)).results[0]
     assert result['failed'] and "ended in 'error'" in result['msg'] and result['action_id'] in result['msg']
+    # the write went through before the server failed to apply it: the result says so
+    assert result['changed'] is True and result['action_ids'] == [result['action_id']]
 
 
 def test_an_action_open_past_wait_timeout(standin, playbook):
