@@ -104,7 +104,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    DEFAULT_API_URL, HAS_REQUESTS, ServerPilotClient, ServerPilotError)
+    HAS_REQUESTS, ServerPilotClient, ServerPilotError)
 
 ALL_APPS = 'serverpilot_apps'
 
@@ -124,7 +124,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                'SERVERPILOT_CLIENT_ID and SERVERPILOT_API_KEY.')
         try:
             client = ServerPilotClient(self.get_option('client_id'), self.get_option('api_key'),
-                                       self.get_option('api_url') or DEFAULT_API_URL, validate_certs=self.get_option('validate_certs'),
+                                       self.get_option('api_url'), validate_certs=self.get_option('validate_certs'),
                                        timeout=self.get_option('timeout'), retries=self.get_option('retries'))
         except ValueError as exc:
             raise AnsibleError(str(exc))

@@ -160,7 +160,8 @@ class ServerPilotClient:
 
     def __init__(self, client_id, api_key, api_url=DEFAULT_API_URL, validate_certs=True, timeout=30,
                  retries=4, backoff=1.0, max_backoff=30.0, sleep=time.sleep, clock=time.monotonic):
-        self.api_url = check_api_url(api_url)
+        # an AWX credential with the optional URL left empty injects an empty SERVERPILOT_API_URL
+        self.api_url = check_api_url(api_url or DEFAULT_API_URL)
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -252,7 +253,7 @@ class ServerPilotClient:
             message = response.json()['error']['message']
         except (ValueError, KeyError, TypeError):
             text = ' '.join((response.text or '').split())
-            message = 'no ServerPilot error in the body (%s)' % (text[:160] or 'empty') if text else 'empty body'
+            message = 'no ServerPilot error in the body (%s)' % text[:160] if text else 'empty body'
         hint = not_found if status == 404 and not_found else STATUS_HINTS.get(status, '')
         msg = 'ServerPilot API %s %s failed with HTTP %d: %s.' % (method, path, status, message.rstrip('.'))
         if hint:
@@ -357,8 +358,7 @@ def client_from_module(module):
     if params['retries'] < 0:
         module.fail_json(msg='retries must be 0 or more.')
     try:
-        # an AWX credential with the optional URL left empty injects an empty SERVERPILOT_API_URL
-        return ServerPilotClient(params['client_id'], params['api_key'], params['api_url'] or DEFAULT_API_URL,
+        return ServerPilotClient(params['client_id'], params['api_key'], params['api_url'],
                                  validate_certs=params['validate_certs'], timeout=params['timeout'],
                                  retries=params['retries'])
     except ValueError as exc:

@@ -257,8 +257,9 @@ def plan(current, wanted, state, exclusive):
 def missing_and_stale(current, the_plan):
     """What ``current`` still lacks of the plan, and what it still holds that the plan drops."""
     keys = set(comparison_key(c) for c in current)
+    drop = set(the_plan.drop)
     missing = [e for e in the_plan.ensure if e not in keys]
-    stale = [c for c in current if comparison_key(c) in set(the_plan.drop)]
+    stale = [c for c in current if comparison_key(c) in drop]
     return missing, stale
 
 

@@ -144,9 +144,6 @@ def connection_settings(params, exists=os.path.exists):
     settings['table_prefix'] = settings['table_prefix'] or 'wp_'
     if settings['host'] == 'localhost' and not settings['port'] and not settings['unix_socket']:
         settings['unix_socket'] = next((path for path in DEFAULT_SOCKETS if exists(path)), None)
-    if not _PREFIX.match(settings['table_prefix']):
-        raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.'
-                          % settings['table_prefix'])
     return settings
 
 

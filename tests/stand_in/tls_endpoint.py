@@ -28,8 +28,46 @@ SELF_SIGNED = 'self-signed'
 KINDS = (VALID, EXPIRED, WRONG_NAME, SELF_SIGNED)
 
 
-class TLSEndpoint:
+class _Listener:
+    """A loopback TCP listener whose accept loop runs in a thread until stop()."""
+
+    def __init__(self, host, port):
+        self.sock = socket.create_server((host, port))
+        self.sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = None
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    def _accepted(self, conn):
+        raise NotImplementedError
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                conn, dummy = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            self._accepted(conn)
+
+    def start(self):
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+class TLSEndpoint(_Listener):
     def __init__(self, host='127.0.0.1', port=0, state=None, workdir=None):
+        super().__init__(host, port)
         self.ca = trustme.CA(organization_name='Stand-in Encrypt')
         self._self_signer = trustme.CA(organization_name='ServerPilot default certificate')
         self.workdir = workdir or tempfile.mkdtemp(prefix='tls-endpoint-')
@@ -40,14 +78,6 @@ class TLSEndpoint:
         self.handshakes = Counter()
         self._contexts = {}
         self._lock = threading.Lock()
-        self.sock = socket.create_server((host, port))
-        self.sock.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = None
-
-    @property
-    def port(self):
-        return self.sock.getsockname()[1]
 
     def serve(self, name, kind=VALID, after=0, then=VALID):
         """Serve ``kind`` for ``name``; with ``after``, switch to ``then`` once that many handshakes were made."""
@@ -128,55 +158,21 @@ class TLSEndpoint:
                 handle.write(self._self_signer.private_key_pem.bytes() + self._self_signer.cert_pem.bytes())
         return (path,)
 
-    def _loop(self):
-        while not self._stop.is_set():
-            try:
-                conn, dummy = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def start(self):
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
+    def _accepted(self, conn):
+        threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
 
-class SilentEndpoint:
+class SilentEndpoint(_Listener):
     """Accepts TCP connections and never speaks: a TLS handshake against it times out."""
 
     def __init__(self, host='127.0.0.1'):
-        self.sock = socket.create_server((host, 0))
-        self.port = self.sock.getsockname()[1]
+        super().__init__(host, 0)
         self._held = []
-        self.sock.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
 
-    def _loop(self):
-        while not self._stop.is_set():
-            try:
-                conn, dummy = self.sock.accept()
-                self._held.append(conn)
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-
-    def start(self):
-        self._thread.start()
-        return self
+    def _accepted(self, conn):
+        self._held.append(conn)
 
     def stop(self):
-        self._stop.set()
-        self._thread.join(5)
+        super().stop()
         for conn in self._held:
             conn.close()
-        self.sock.close()

@@ -263,3 +263,9 @@ class TestTLS:
         monkeypatch.setenv('CURL_CA_BUNDLE', certifi.where())
         client = api.ServerPilotClient(DEFAULT_CLIENT_ID, DEFAULT_API_KEY, server.url, validate_certs=False)
         assert client.list_apps() == []
+
+
+def test_an_empty_api_url_means_the_default():
+    # what an AWX credential injects when its optional URL is left blank
+    assert api.ServerPilotClient('cid', 'key', '').api_url == api.DEFAULT_API_URL
+    assert api.ServerPilotClient('cid', 'key', None).api_url == api.DEFAULT_API_URL
