@@ -1,8 +1,9 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark: serverpilot_app_domains against the stand-in with a per-request latency, side by side with
-the ansible.builtin.uri playbook an operator would write without this collection, plus many apps through
-the inventory plugin with forks 1 and 10.
+the ansible.builtin.uri playbook an operator would write without this collection, a no-op run beside
+ansible.builtin.ping in one play (what the module costs over any module), plus many apps through the
+inventory plugin with forks 1 and 10.
 
     .venv/bin/python benchmarks/run.py [--latency 0.05] [--sizes 1 50 300] [--apps 100] [--output FILE]
 
@@ -170,6 +171,46 @@ def many_apps(server, env, workdir, count, forks):
             'calls_per_app': round(sum(calls.values()) / float(count), 2)}
 
 
+OVERHEAD_TASKS = '''
+- name: ping
+  ansible.builtin.ping:
+- name: noop
+  multisite.serverpilot.serverpilot_app_domains:
+    app_id: "{{ app_id }}"
+    domains: "{{ wanted }}"
+    www: never
+'''
+
+
+def module_overhead(server, env, workdir, repeats):
+    """A no-op serverpilot_app_domains beside ansible.builtin.ping in the same play, task by task.
+
+    ping is what any module costs here (a worker, the AnsiballZ payload, a Python start); the no-op run adds the
+    collection's own imports, the argument spec, one GET and the compare.
+    """
+    book = os.path.join(workdir, 'overhead.yml')
+    with open(book, 'w') as handle:
+        handle.write(playbook_text(OVERHEAD_TASKS))
+    app_id = server.state.add_app(name='overhead', domains=['a.example.com'], serverid='srv-overhead')
+    times_file = os.path.join(workdir, 'task-times.jsonl')
+    timed = dict(env, ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, 'benchmarks', 'callback_plugins'),
+                 ANSIBLE_CALLBACKS_ENABLED='task_timer', TASK_TIMES_FILE=times_file)
+    seconds = collections.defaultdict(list)
+    server.state.log.clear()
+    for dummy in range(repeats):
+        if os.path.exists(times_file):
+            os.unlink(times_file)
+        run_playbook(book, {'app_id': app_id, 'wanted': ['a.example.com']}, timed)
+        with open(times_file) as handle:
+            for line in handle:
+                entry = json.loads(line)
+                seconds[entry['task']].append(entry['seconds'])
+    ping, noop = median(seconds['ping']), median(seconds['noop'])
+    return {'repeats': repeats, 'ping_seconds': round(ping, 3), 'noop_seconds': round(noop, 3), 'overhead_seconds': round(noop - ping, 3),
+            'round_trip_seconds': round(server.state.latency, 3),
+            'calls_per_noop': sum(calls_by_method(server.state).values()) / float(repeats)}
+
+
 def format_calls(calls):
     return ' '.join('%s %d' % item for item in calls.items()) or '0'
 
@@ -190,6 +231,16 @@ def table(results):
                 size, name, mod['seconds'], mod['task_seconds'], format_calls(mod['calls']), uri['seconds'],
                 uri['task_seconds'], format_calls(uri['calls']), uri['task_seconds'] / max(mod['task_seconds'], 0.001),
                 mod['floor_seconds'], mod['over_floor_seconds']))
+    overhead = results.get('overhead')
+    if overhead:
+        lines += ['', 'one play, task by task (median of %d runs), latency %.0f ms per request'
+                  % (overhead['repeats'], overhead['round_trip_seconds'] * 1000), '',
+                  '| task | seconds | API calls |', '| --- | ---: | ---: |',
+                  '| ansible.builtin.ping | %.3f | 0 |' % overhead['ping_seconds'],
+                  '| serverpilot_app_domains, no-op | %.3f | %g |' % (overhead['noop_seconds'],
+                                                                      overhead['calls_per_noop']),
+                  '| difference | %.3f | |' % overhead['overhead_seconds'],
+                  '| of which the one round trip | %.3f | |' % overhead['round_trip_seconds']]
     if results['many_apps']:
         lines += ['', 'many apps, latency %.0f ms per request' % (results['apps_latency'] * 1000), '',
                   '| apps | forks | seconds | calls per app |', '| ---: | ---: | ---: | ---: |']
@@ -224,6 +275,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as workdir:
             env['ANSIBLE_LOCAL_TEMP'] = os.path.join(workdir, 'tmp')
             results['startup_seconds'] = round(baseline(env, workdir, args.repeats), 3)
+            results['overhead'] = module_overhead(server, env, workdir, max(args.repeats, 5))
             for size in args.sizes:
                 for approach in ('module', 'uri'):
                     results['scenarios'].extend(scenarios(server, env, workdir, size, approach, args.repeats,

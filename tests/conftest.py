@@ -75,13 +75,16 @@ class PlaybookRun:
 def playbook(tmp_path, standin):
     """Run tasks (YAML text) through a real ansible-playbook against the stand-in."""
 
-    def run(tasks, args=(), env=None, credentials=True, play_vars=None):
-        book = tmp_path / 'play.yml'
+    def run(tasks, args=(), env=None, credentials=True, play_vars=None, name='play'):
+        # ``name`` keeps runs apart when a test starts several at once
+        workdir = tmp_path if name == 'play' else tmp_path / name
+        workdir.mkdir(exist_ok=True)
+        book = workdir / 'play.yml'
         # tasks are YAML text, so tests read like the playbooks operators write
         text = '- hosts: localhost\n  gather_facts: false\n  vars: %s\n  tasks:\n%s' % (
             json.dumps(play_vars or {}), textwrap.indent(textwrap.dedent(tasks), '    '))
         book.write_text(text)
-        record_file = tmp_path / 'records.jsonl'
+        record_file = workdir / 'records.jsonl'
         if record_file.exists():
             record_file.unlink()
         run_env = dict(os.environ)
@@ -94,7 +97,7 @@ def playbook(tmp_path, standin):
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-local'),
+            'ANSIBLE_LOCAL_TEMP': str(workdir / 'ansible-local'),
             'SERVERPILOT_API_URL': standin.url,
         })
         for name in ('SERVERPILOT_CLIENT_ID', 'SERVERPILOT_API_KEY', 'SERVERPILOT_APP_ID'):
@@ -105,7 +108,7 @@ def playbook(tmp_path, standin):
         run_env.update(env or {})
         cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
                '-c', 'local', str(book)] + list(args)
-        proc = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path),
+        proc = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=600, cwd=str(workdir),
                               check=False)
         proc.stdout = proc.stdout + proc.stderr
         records = []

@@ -27,10 +27,10 @@ options:
   api_url:
     description:
       - The base URL of the ServerPilot API.
-      - If not set, the value of the E(SERVERPILOT_API_URL) environment variable is used, then the default.
+      - If not set, the value of the E(SERVERPILOT_API_URL) environment variable is used; unset or empty means
+        ServerPilot's public API v1.
       - Plain C(http://) is refused unless the host is a loopback address, because the API key would travel in clear text.
     type: str
-    default: https://api.serverpilot.io/v1
   validate_certs:
     description:
       - Verify the API endpoint's TLS certificate.
@@ -52,8 +52,9 @@ options:
     type: int
     default: 4
 notes:
-  - Every call is tried again only when repeating it is harmless - reads, and writes that carry the complete
-    desired state.
+  - A call is tried again only when repeating it is harmless - reads, and SSL switches. A domain-list write is
+    never re-sent as it was - it was computed from an earlier read; the app is read again and the list planned
+    again instead, since another writer may have acted in between.
   - The app's SSL private key and certificate bodies are never returned.
 requirements:
   - requests

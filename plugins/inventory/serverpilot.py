@@ -45,9 +45,10 @@ options:
     env:
       - name: SERVERPILOT_API_KEY
   api_url:
-    description: The API's base URL; plain C(http://) only to a loopback host.
+    description:
+      - The API's base URL; plain C(http://) only to a loopback host.
+      - Unset or empty means ServerPilot's public API v1.
     type: str
-    default: https://api.serverpilot.io/v1
     env:
       - name: SERVERPILOT_API_URL
   validate_certs:
@@ -103,8 +104,8 @@ import sys
 from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    HAS_REQUESTS, ServerPilotClient, ServerPilotError)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import build_client
 
 ALL_APPS = 'serverpilot_apps'
 
@@ -117,23 +118,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             ('serverpilot.yml', 'serverpilot.yaml'))
 
     def _fetch(self):
-        if not HAS_REQUESTS:
-            raise AnsibleError('The serverpilot inventory plugin needs the Python package requests.')
-        if not self.get_option('client_id') or not self.get_option('api_key'):
-            raise AnsibleError('The serverpilot inventory needs client_id and api_key, in its file or in '
-                               'SERVERPILOT_CLIENT_ID and SERVERPILOT_API_KEY.')
+        # the modules' own client and checks (runner.build_client): one validation for both
+        options = dict((name, self.get_option(name)) for name in (
+            'client_id', 'api_key', 'api_url', 'validate_certs', 'timeout', 'retries'))
+        client = None
         try:
-            client = ServerPilotClient(self.get_option('client_id'), self.get_option('api_key'),
-                                       self.get_option('api_url'), validate_certs=self.get_option('validate_certs'),
-                                       timeout=self.get_option('timeout'), retries=self.get_option('retries'))
-        except ValueError as exc:
-            raise AnsibleError(str(exc))
-        try:
+            client = build_client(options)
             return client.list_apps()
-        except ServerPilotError as exc:
-            raise AnsibleError(exc.msg)
+        except CollectionError as exc:
+            raise AnsibleError('serverpilot inventory (%s): %s' % (exc.kind, exc.msg))
         finally:
-            client.close()
+            if client is not None:
+                client.close()
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)

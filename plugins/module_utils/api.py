@@ -20,19 +20,24 @@ import random
 import time
 import traceback
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
     import requests
+    from urllib3.exceptions import NewConnectionError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
+# The one place the public endpoint is written; an unset or empty api_url means it.
 DEFAULT_API_URL = 'https://api.serverpilot.io/v1'
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# A gateway that answers these refused the request before the API saw it.
+NOT_APPLIED_STATUSES = frozenset((429, 502, 503, 504))
 MAX_RETRY_AFTER = 120.0
 USER_AGENT = 'multisite.serverpilot-ansible'
 
@@ -44,50 +49,38 @@ STATUS_HINTS = {
     402: 'ServerPilot refused the call because the account has no valid payment method or its plan '
          'does not allow it; check the account in the ServerPilot dashboard.',
     403: 'ServerPilot refused to change a protected resource.',
-    409: 'ServerPilot says this already exists (for a domain: it may be in use by another app on the server).',
+    409: 'ServerPilot says this already exists.',
     500: 'ServerPilot failed on its side; try again later.',
 }
+STATUS_KINDS = {401: 'credentials', 404: 'not_found', 400: 'refused', 402: 'refused', 403: 'refused',
+                409: 'refused'}
 
 
-def serverpilot_argument_spec(app=False, credentials_required=True):
-    """The options shared by every module, documented in the serverpilot doc fragment.
+class ServerPilotError(CollectionError):
+    """A failed call, with a message fit for an operator and the facts behind it.
 
-    ``app=True`` adds the options of a module that manages one app (fragment ``.app``).
+    ``retryable``, ``retry_after`` and ``maybe_applied`` describe a failure
+    another try might not meet; for a write the client did not replay (see
+    ServerPilotClient.request) the caller reads again and decides.
     """
-    spec = dict(
-        client_id=dict(type='str', required=credentials_required,
-                       fallback=(env_fallback, ['SERVERPILOT_CLIENT_ID'])),
-        api_key=dict(type='str', required=credentials_required, no_log=True,
-                     fallback=(env_fallback, ['SERVERPILOT_API_KEY'])),
-        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['SERVERPILOT_API_URL'])),
-        validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30),
-        retries=dict(type='int', default=4),
-    )
-    if app:
-        spec.update(
-            app_id=dict(type='str', required=True, fallback=(env_fallback, ['SERVERPILOT_APP_ID'])),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
-        )
-    return spec
 
+    kind = 'transport'
 
-class ServerPilotError(Exception):
-    """A failed call, with a message fit for an operator and the facts behind it."""
-
-    def __init__(self, msg, status=None, method=None, path=None, tries=None, action_id=None):
-        super(ServerPilotError, self).__init__(msg)
-        self.msg = msg
+    def __init__(self, msg, status=None, method=None, path=None, tries=None, action_id=None, kind=None,
+                 retry_after=None, maybe_applied=False):
+        if kind is None:
+            kind = STATUS_KINDS.get(status, 'transport')
+        super(ServerPilotError, self).__init__(msg, kind=kind, status=status, method=method, path=path, tries=tries,
+                                               action_id=action_id)
         self.status = status
         self.method = method
         self.path = path
         self.tries = tries
         self.action_id = action_id
-
-    def details(self):
-        return dict((k, v) for k, v in (('status', self.status), ('method', self.method), ('path', self.path),
-                                        ('tries', self.tries), ('action_id', self.action_id)) if v is not None)
+        self.retry_after = retry_after
+        self.maybe_applied = maybe_applied
+        # a failure that another try might not meet (429, 5xx, a dropped connection, a timeout)
+        self.retryable = False
 
 
 def check_api_url(api_url):
@@ -142,7 +135,8 @@ def redact_app(app):
 
 
 def _retry_after(response):
-    value = response.headers.get('Retry-After')
+    """The server's Retry-After in seconds (capped), or None; ``response`` may be an exception or None."""
+    value = getattr(response, 'headers', {}).get('Retry-After')
     if not value:
         return None
     try:
@@ -180,32 +174,35 @@ class ServerPilotClient:
 
     # -- transport -------------------------------------------------------
 
-    def _delay(self, attempt, response=None):
-        # Exponential backoff with jitter, so many AWX jobs retrying at once spread out.
+    def retry_delay(self, attempt, retry_after=None):
+        """Seconds to wait before try ``attempt + 2``: exponential backoff with jitter, so many AWX jobs
+        retrying at once spread out, and never less than the server's ``Retry-After``."""
         delay = min(self.max_backoff, self.backoff * (2 ** attempt))
         delay = delay / 2 + random.uniform(0, delay / 2)
-        if response is not None:
-            retry_after = _retry_after(response)
-            if retry_after is not None:
-                delay = max(delay, retry_after)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
         return delay
 
-    def request(self, method, path, body=None, not_found=None):
+    def request(self, method, path, body=None, not_found=None, replay=True):
         """Send one call and return the decoded JSON object.
 
-        Retries 429, 5xx gateway errors, dropped connections and timeouts.
-        That is safe for every call this collection makes: reads, and writes
-        that carry the complete desired state (the full domain list, the SSL
-        setting), so sending one twice leaves the app as sending it once does.
+        Retries 429, 5xx gateway errors, dropped or cut-off connections and
+        timeouts when ``replay`` is true: reads, and writes whose body does not
+        depend on an earlier read (an SSL switch), which leave the app the same
+        however often they are sent. A write computed from a read (the domain
+        list) passes ``replay=False``: after one failed try it raises with
+        ``retry_after`` set and ``maybe_applied`` saying whether the server may
+        have acted, and its caller reads again instead, since another writer
+        may have acted in between.
         """
         url = self.api_url + path
         data = None if body is None else json.dumps(body)
         headers = {'Content-Type': 'application/json'} if body is not None else None
-        tries = self.retries + 1
+        tries = self.retries + 1 if replay else 1
         last = None
         for attempt in range(tries):
             if attempt:
-                self.sleep(self._delay(attempt - 1, last if hasattr(last, 'status_code') else None))
+                self.sleep(self.retry_delay(attempt - 1, _retry_after(last)))
             self.calls += 1
             try:
                 # verify per request: a session-wide False loses to CURL_CA_BUNDLE/REQUESTS_CA_BUNDLE in requests
@@ -216,7 +213,8 @@ class ServerPilotClient:
                     'TLS verification failed for %s %s: %s. Point REQUESTS_CA_BUNDLE at the CA bundle that '
                     'signs the API endpoint, or set validate_certs=false only for a test endpoint.'
                     % (method, path, exc), method=method, path=path, tries=attempt + 1)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
                 last = exc
                 continue
             if response.status_code in RETRY_STATUSES:
@@ -225,13 +223,19 @@ class ServerPilotClient:
             return self._decode(method, path, response, attempt + 1, not_found)
         if hasattr(last, 'status_code'):
             error = self._error(method, path, last, tries)
-            error.msg = '%s Gave up after %d tries.' % (error.msg, tries)
+            error.kind = 'transport'
+            error.msg = '%s Gave up after %d %s.' % (error.msg, tries, 'tries' if tries > 1 else 'try')
             error.args = (error.msg,)
-            raise error
-        raise ServerPilotError(
-            '%s %s failed after %d tries: %s. Check that api_url (%s) is reachable from this host, and any '
-            'HTTPS_PROXY/NO_PROXY setting.' % (method, path, tries, _describe(last), self.api_url),
-            method=method, path=path, tries=tries)
+        else:
+            error = ServerPilotError(
+                '%s %s failed after %d %s: %s. Check that api_url (%s) is reachable from this host, and any '
+                'HTTPS_PROXY/NO_PROXY setting.' % (method, path, tries, 'tries' if tries > 1 else 'try',
+                                                   _describe(last), self.api_url),
+                method=method, path=path, tries=tries)
+        error.retryable = True
+        error.retry_after = _retry_after(last)
+        error.maybe_applied = _maybe_applied(last)
+        raise error
 
     def _decode(self, method, path, response, tries, not_found):
         if response.status_code >= 400:
@@ -241,10 +245,12 @@ class ServerPilotClient:
         except ValueError:
             raise ServerPilotError('%s %s answered HTTP %d with a body that is not JSON; is api_url (%s) the '
                                    'ServerPilot API?' % (method, path, response.status_code, self.api_url),
-                                   status=response.status_code, method=method, path=path, tries=tries)
+                                   status=response.status_code, method=method, path=path, tries=tries,
+                                   kind='unexpected_response')
         if not isinstance(payload, dict):
             raise ServerPilotError('%s %s answered with JSON that is not an object.' % (method, path),
-                                   status=response.status_code, method=method, path=path, tries=tries)
+                                   status=response.status_code, method=method, path=path, tries=tries,
+                                   kind='unexpected_response')
         return payload
 
     def _error(self, method, path, response, tries, not_found=None):
@@ -271,20 +277,39 @@ class ServerPilotClient:
         return ("App '%s' was not found: check app_id (or SERVERPILOT_APP_ID) and that the API key belongs "
                 "to the account that owns the app." % app_id)
 
+    @staticmethod
+    def _app(payload, method, path):
+        """The app in an answer, checked for what the collection relies on; certificate material redacted."""
+        app = payload.get('data')
+        if not isinstance(app, dict) or not isinstance(app.get('domains'), list):
+            missing = 'data' if not isinstance(app, dict) else "data.domains (a list)"
+            raise ServerPilotError('%s %s answered without %s, which the API document promises for an app. Check '
+                                   'that api_url points at the ServerPilot API v1; run again.' % (method, path, missing),
+                                   method=method, path=path, kind='unexpected_response')
+        return redact_app(app)
+
     def get_app(self, app_id):
         """The app's details (with ``autossl``), certificate material redacted."""
-        payload = self.request('GET', self._app_path(app_id), not_found=self._app_not_found(app_id))
-        return redact_app(payload.get('data'))
+        path = self._app_path(app_id)
+        return self._app(self.request('GET', path, not_found=self._app_not_found(app_id)), 'GET', path)
 
     def list_apps(self):
         payload = self.request('GET', '/apps')
-        return [redact_app(app) for app in payload.get('data') or []]
+        apps = payload.get('data')
+        if not isinstance(apps, list):
+            raise ServerPilotError('GET /apps answered without a list of apps in data. Check that api_url points '
+                                   'at the ServerPilot API v1.', method='GET', path='/apps', kind='unexpected_response')
+        return [redact_app(app) for app in apps]
 
     def set_app_domains(self, app_id, domains):
-        """Replace the app's whole domain list; returns (action id, redacted app)."""
+        """Replace the app's whole domain list; returns (action id or None, the app as the answer gives it).
+
+        Never replayed: the list was computed from an earlier read, so a failed
+        try raises and the caller plans again from a fresh read.
+        """
         payload = self.request('POST', self._app_path(app_id), body={'domains': list(domains)},
-                               not_found=self._app_not_found(app_id))
-        return payload.get('actionid'), redact_app(payload.get('data'))
+                               not_found=self._app_not_found(app_id), replay=False)
+        return payload.get('actionid') or None, redact_app(payload.get('data'))
 
     def enable_autossl(self, app_id):
         """Switch AutoSSL on (the API accepts only ``true``); returns the action id."""
@@ -301,7 +326,7 @@ class ServerPilotClient:
         # The response echoes the certificate and its private key: only the action id leaves here.
         payload = self.request(method, self._app_path(app_id) + '/ssl', body=body,
                                not_found=self._app_not_found(app_id))
-        return payload.get('actionid')
+        return payload.get('actionid') or None
 
     def get_action(self, action_id):
         payload = self.request('GET', '/actions/%s' % quote(str(action_id), safe=''),
@@ -327,13 +352,13 @@ class ServerPilotClient:
                 raise ServerPilotError(
                     "ServerPilot action %s ended in 'error': the server could not apply the change. Look at the "
                     "app in the ServerPilot dashboard (and the server's connection to ServerPilot), then run "
-                    "again." % action_id, action_id=action_id)
+                    "again." % action_id, action_id=action_id, kind='action_error')
             remaining = deadline - self.clock()
             if remaining <= 0:
                 raise ServerPilotError(
                     "ServerPilot action %s is still '%s' after %s seconds (wait_timeout). The change may still "
                     "be applied; raise wait_timeout or check the server's connection to ServerPilot."
-                    % (action_id, status, _seconds(wait_timeout)), action_id=action_id)
+                    % (action_id, status, _seconds(wait_timeout)), action_id=action_id, kind='action_timeout')
             self.sleep(min(delay, remaining))
             delay = min(delay * 1.5, max_poll)
 
@@ -342,24 +367,19 @@ def _seconds(value):
     return ('%g' % value) if isinstance(value, float) else str(value)
 
 
+def _maybe_applied(last):
+    """Whether a request that ended in ``last`` may have reached the API and been acted on."""
+    if hasattr(last, 'status_code'):
+        return last.status_code not in NOT_APPLIED_STATUSES
+    if isinstance(last, requests.exceptions.ConnectTimeout):
+        return False  # timed out while connecting: nothing was sent
+    reason = getattr(last.args[0], 'reason', None) if getattr(last, 'args', None) else None
+    return not isinstance(reason, NewConnectionError)  # refused while connecting: nothing was sent
+
+
 def _describe(exc):
     if isinstance(exc, requests.exceptions.Timeout):
         return 'timed out (%s)' % type(exc).__name__
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return 'the answer was cut off (%s)' % type(exc).__name__
     return 'connection failed (%s)' % type(exc).__name__
-
-
-def client_from_module(module):
-    """Build the client from a module's shared options, failing the module cleanly on bad input."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    if params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds.')
-    if params['retries'] < 0:
-        module.fail_json(msg='retries must be 0 or more.')
-    try:
-        return ServerPilotClient(params['client_id'], params['api_key'], params['api_url'],
-                                 validate_certs=params['validate_certs'], timeout=params['timeout'],
-                                 retries=params['retries'])
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))

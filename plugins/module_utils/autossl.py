@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+
 DELETE = 'delete_ssl'
 ENABLE_AUTO = 'enable_autossl'
 FORCE_ON = 'force_on'
@@ -22,7 +24,7 @@ DNS_ADVICE = ('ServerPilot issues the AutoSSL certificate only once the DNS of e
               'server, usually within 5-15 minutes of that; retry this task (until/retries) meanwhile.')
 
 
-class SSLDecisionError(ValueError):
+class SSLDecisionError(CollectionError, ValueError):
     """A wish that cannot be met from this state; the message says what to do."""
 
 
@@ -73,10 +75,11 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
         if custom and not replace_custom_cert:
             raise SSLDecisionError(
                 'App %s has a custom SSL certificate installed, and ServerPilot refuses AutoSSL while it is. '
-                'Set replace_custom_cert=true to delete it and switch AutoSSL on.' % app_id)
+                'Set replace_custom_cert=true to delete it and switch AutoSSL on.' % app_id, kind='custom_certificate')
         if not available:
             if not check_mode:
-                raise SSLDecisionError(not_available_message(app_id, domains, autossl))
+                raise SSLDecisionError(not_available_message(app_id, domains, autossl), kind='autossl_unavailable',
+                                       uncovered_domains=uncovered_domains(domains, autossl))
             waiting = True
             warnings.append('A real run would now fail: ' + not_available_message(app_id, domains, autossl))
         if custom:

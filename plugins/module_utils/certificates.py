@@ -16,16 +16,13 @@ __metaclass__ = type
 import datetime
 import socket
 import ssl
-import traceback
+import time
 
 try:
     from cryptography import x509
     from cryptography.x509.oid import NameOID
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
 except ImportError:
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+    x509 = NameOID = None  # the module flow (runner.py) reports it before any check runs
 
 # OpenSSL's X509_V_ERR_* codes, grouped by what an operator has to do about them.
 _EXPIRED = {10: 'expired', 9: 'not yet valid'}
@@ -143,3 +140,22 @@ def checkable(domains):
 
 def failure_summary(results):
     return '; '.join('%s: %s (%s)' % (r['domain'], r['reason'], r['detail']) for r in results if not r['valid'])
+
+
+def check_all(names, port=443, address=None, timeout=10, ca_path=None, tries=1, delay=60, sleep=time.sleep):
+    """Check every name, trying those that fail again (``tries`` in all, ``delay`` seconds apart).
+
+    Names that verified are not checked again; describing a failure costs a
+    second handshake, so only the last try does it.
+    """
+    results, pending = {}, list(names)
+    for attempt in range(1, tries + 1):
+        last = attempt == tries
+        for name in pending:
+            results[name] = check(name, port, address, timeout, ca_path, describe_failure=last)
+            results[name]['tries'] = attempt
+        pending = [name for name in pending if not results[name]['valid']]
+        if not pending or last:
+            break
+        sleep(delay)
+    return [results[name] for name in names]

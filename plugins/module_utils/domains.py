@@ -13,23 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import traceback
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
     import idna
-    HAS_IDNA = True
-    IDNA_IMPORT_ERROR = None
 except ImportError:
-    HAS_IDNA = False
-    IDNA_IMPORT_ERROR = traceback.format_exc()
-
-try:
-    from publicsuffixlist import PublicSuffixList
-    HAS_PSL = True
-    PSL_IMPORT_ERROR = None
-except ImportError:
-    HAS_PSL = False
-    PSL_IMPORT_ERROR = traceback.format_exc()
+    idna = None  # the module flow (runner.py) reports it before any rule runs
 
 # The API document's current cap (older revisions said 1000).
 MAX_DOMAINS = 300
@@ -40,8 +30,11 @@ WWW_MODES = ('always', 'apex', 'never')
 _LDH_LABEL = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
 
 
-class DomainError(ValueError):
-    """A rule refused the input; the message names every offending entry."""
+class DomainError(CollectionError, ValueError):
+    """A rule refused the input; the message names every offending entry.
+
+    Its kind is ``invalid_input`` unless a rule says ``limit`` or ``removals``.
+    """
 
 
 def _label_error(label):
@@ -152,12 +145,14 @@ def is_apex(name):
     """True when ``name`` is a registrable domain (example.com, example.co.uk).
 
     Uses the Public Suffix List shipped inside the ``publicsuffixlist``
-    package, so no network is needed at run time.
+    package, so no network is needed at run time. Imported on first use:
+    only ``www: apex`` pays for loading the list.
     """
     global _PSL
     if name.startswith('*.'):
         return False
     if _PSL is None:
+        from publicsuffixlist import PublicSuffixList
         _PSL = PublicSuffixList()
     return _PSL.privatesuffix(name) == name
 
@@ -203,7 +198,7 @@ def check_request(wanted, state, exclusive, limit=MAX_DOMAINS):
                           'Refusing; list the domains the app must keep.')
     if state == 'present' and len(wanted) > limit:
         raise DomainError('%d domains requested (www. forms included), over the limit of %d per app. '
-                          'Split the domains across apps or use www=apex/never.' % (len(wanted), limit))
+                          'Split the domains across apps or use www=apex/never.' % (len(wanted), limit), kind='limit')
 
 
 class Plan:
@@ -272,19 +267,26 @@ def reconcile(current, the_plan):
     return after
 
 
-def check_limit(after, limit=MAX_DOMAINS):
+NOTHING_CHANGED = 'Nothing was changed'
+# said instead when an earlier write of the same run went through
+EARLIER_WRITE = 'This run had already written the list once (see action_ids)'
+
+
+def check_limit(after, limit=MAX_DOMAINS, written=False):
     if len(after) > limit:
-        raise DomainError('The app would hold %d domains, over the limit of %d per app. Nothing was changed; '
-                          'remove unused domains first or split them across apps.' % (len(after), limit))
+        raise DomainError('The app would hold %d domains, over the limit of %d per app. %s; remove unused domains '
+                          'first or split them across apps.'
+                          % (len(after), limit, EARLIER_WRITE if written else NOTHING_CHANGED), kind='limit')
 
 
-def check_removals(removed, max_removals, app_id):
+def check_removals(removed, max_removals, app_id, written=False):
     """Refuse a run that would remove more than ``max_removals`` names (None: no cap)."""
     if max_removals is not None and len(removed) > max_removals:
         shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
-        raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. Nothing '
-                          'was changed. If the source of the domain list is right, raise max_removals for one run.'
-                          % (len(removed), app_id, shown, max_removals))
+        raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. %s. '
+                          'If the source of the domain list is right, raise max_removals for one run.'
+                          % (len(removed), app_id, shown, max_removals, EARLIER_WRITE if written else NOTHING_CHANGED),
+                          kind='removals')
 
 
 def difference(old, new):

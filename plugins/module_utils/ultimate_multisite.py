@@ -14,17 +14,14 @@ __metaclass__ = type
 
 import os
 import re
-import traceback
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains as rules
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
     import pymysql
-    HAS_PYMYSQL = True
-    PYMYSQL_IMPORT_ERROR = None
 except ImportError:
-    HAS_PYMYSQL = False
-    PYMYSQL_IMPORT_ERROR = traceback.format_exc()
+    pymysql = None  # the module flow (runner.py) reports it before any read
 
 # The stage enum of {prefix}wu_domain_mappings, as the plugin's installer creates it.
 STAGES = ('checking-dns', 'checking-ssl-cert', 'done-without-ssl', 'done', 'failed', 'ssl-failed')
@@ -39,13 +36,16 @@ _DEFINE = re.compile(r"""\bdefine\s*\(\s*%s\s*,\s*%s\s*\)""" % (_STRING, _STRING
 _TABLE_PREFIX = re.compile(r"""^\s*\$table_prefix\s*=\s*%s\s*;""" % _STRING, re.M)
 
 
-class SourceError(Exception):
-    """A failure with its kind (what went wrong) and what to check."""
+class SourceError(CollectionError):
+    """A failure of the database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
+    ``source_error``) says what went wrong - connect, credentials, database, table, wp_config,
+    table_prefix or stages."""
 
-    def __init__(self, kind, msg):
-        super(SourceError, self).__init__(msg)
-        self.kind = kind
-        self.msg = msg
+    kind = 'source'
+
+    def __init__(self, source_kind, msg):
+        super(SourceError, self).__init__(msg, source_error=source_kind)
+        self.source_kind = source_kind
 
 
 def _unquote(single, double):
@@ -174,11 +174,11 @@ def shape(rows):
 
     Domains keep the query's order (by blog, primary domain first) without duplicates.
     """
-    domains, seen, mappings, invalid = [], set(), [], []
+    names, seen, mappings, invalid = [], set(), [], []
     for row in rows:
         row_id, blog_id, raw, active, primary, secure, stage = row
         try:
-            name = rules.normalise_name(raw)
+            name = domains.normalise_name(raw)
         except ValueError as exc:
             invalid.append({'id': int(row_id), 'blog_id': int(blog_id), 'domain': raw, 'reason': str(exc)})
             continue
@@ -186,8 +186,8 @@ def shape(rows):
                          'primary_domain': bool(primary), 'secure': bool(secure), 'stage': stage})
         if name not in seen:
             seen.add(name)
-            domains.append(name)
-    return domains, mappings, invalid
+            names.append(name)
+    return names, mappings, invalid
 
 
 # MySQL/MariaDB error numbers, by what the operator has to check.

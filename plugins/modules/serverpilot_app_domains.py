@@ -139,7 +139,8 @@ action_id:
   sample: KlsNzLikw3BRvShc
 action_ids:
   description:
-    - Every action this run started (more than one when another writer's change had to be merged).
+    - Every action this run started (more than one when another writer's change had to be merged); a write that
+      needed no server configuration has no action and adds nothing here.
     - Also on failure, with C(changed) true when a write went through before the failure.
   returned: always
   type: list
@@ -150,6 +151,22 @@ api_calls:
   returned: always
   type: int
   sample: 4
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(source) (the network's database could not be
+      read), V(missing_library) (a Python package is not installed).
+  returned: failure
+  type: str
+  sample: removals
 external_changes:
   description: Domains another writer added or removed while this run was writing; they were kept as they are.
   returned: when another writer changed the list during the run
@@ -157,50 +174,22 @@ external_changes:
   sample: {added: [other.example.net], removed: []}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains as rules
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    ServerPilotError, client_from_module, serverpilot_argument_spec)
-
-# A write is repeated only while another writer keeps undoing it; past this we stop and say so.
-MAX_WRITES = 3
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.domain_sync import sync_domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
+    run_module, serverpilot_argument_spec)
 
 
-def converge(client, app_id, wanted, params, check_mode, result):
-    """Read, plan, write and confirm; fills ``result`` as it goes, so a failure after a write reports it."""
-    before = client.get_app(app_id)['domains'] or []
-    plan = rules.plan(before, wanted, params['state'], params['exclusive'])
-    rules.check_limit(plan.after)
-    rules.check_removals(plan.removed, params['max_removals'], app_id)
-    result.update(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed)
-    if not plan.changed or check_mode:
-        return before
-    result['changed'] = False  # until a write goes through
-    target = plan.after
-    external = dict(added=[], removed=[])
-    for dummy in range(MAX_WRITES):
-        action_id = client.set_app_domains(app_id, target)[0]
-        result.update(changed=True, action_id=action_id)
-        result['action_ids'].append(action_id)
-        if params['wait']:
-            client.wait_for_action(action_id, params['wait_timeout'])
-        current = client.get_app(app_id)['domains'] or []
-        for key, names in zip(('added', 'removed'), rules.difference(target, current)):
-            external[key].extend(n for n in names if n not in external[key])
-        if external['added'] or external['removed']:
-            result['external_changes'] = external
-        missing, stale = rules.missing_and_stale(current, plan)
-        if not missing and not stale:
-            result['domains'] = current
-            return before
-        # Another writer replaced the list after our write: keep its change, apply ours again.
-        target = rules.reconcile(current, plan)
-        rules.check_limit(target)
-        rules.check_removals(rules.difference(target, current)[1], params['max_removals'], app_id)
-    raise ServerPilotError('The app %s still lacks %s or still holds %s after %d writes: another writer keeps '
-                           'replacing its domain list. Stop the other writer and run again.'
-                           % (app_id, missing, stale, MAX_WRITES))
+def work(run):
+    params = run.params
+    if params['max_removals'] is not None and params['max_removals'] < 0:
+        raise CollectionError('max_removals must be 0 or more.')
+    wanted = domains.requested(params['domains'], params['www'])
+    domains.check_request(wanted, params['state'], params['exclusive'])
+    run.result.update(requested=wanted)
+    return sync_domains(run.client, params['app_id'], wanted, params['state'], params['exclusive'],
+                        params['max_removals'], params['wait'], params['wait_timeout'], run.check_mode, run.result)
 
 
 def main():
@@ -210,42 +199,11 @@ def main():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
         max_removals=dict(type='int'),
-        www=dict(type='str', choices=list(rules.WWW_MODES), default='always'),
+        www=dict(type='str', choices=list(domains.WWW_MODES), default='always'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not rules.HAS_IDNA:
-        module.fail_json(msg=missing_required_lib('idna'), exception=rules.IDNA_IMPORT_ERROR)
-    if not rules.HAS_PSL:
-        module.fail_json(msg=missing_required_lib('publicsuffixlist'), exception=rules.PSL_IMPORT_ERROR)
-    params = module.params
-    if params['max_removals'] is not None and params['max_removals'] < 0:
-        module.fail_json(msg='max_removals must be 0 or more.')
-    try:
-        wanted = rules.requested(params['domains'], params['www'])
-        rules.check_request(wanted, params['state'], params['exclusive'])
-    except rules.DomainError as exc:
-        module.fail_json(msg=str(exc))
-
-    client = client_from_module(module)
-    result = dict(changed=False, requested=list(wanted), action_id=None, action_ids=[])
-    try:
-        before = converge(client, params['app_id'], wanted, params, module.check_mode, result)
-    except ServerPilotError as exc:
-        result.update(exc.details())
-        module.fail_json(msg=exc.msg, api_calls=client.calls, **result)
-    except rules.DomainError as exc:
-        module.fail_json(msg=str(exc), api_calls=client.calls, **result)
-    finally:
-        client.close()
-    result['api_calls'] = client.calls
-    if 'external_changes' in result:
-        module.warn('Another writer changed the domain list of app %s during this run (added: %s; removed: %s). '
-                    'Its changes were kept and this run\'s applied on top.'
-                    % (params['app_id'], result['external_changes']['added'] or 'none',
-                       result['external_changes']['removed'] or 'none'))
-    if module._diff:
-        result['diff'] = dict(before=dict(domains=before), after=dict(domains=result['domains']))
-    module.exit_json(**result)
+    # the Public Suffix List is loaded only when www=apex needs it
+    run_module(argument_spec, work,
+               requires=lambda params: ['requests', 'idna'] + (['publicsuffixlist'] if params['www'] == 'apex' else []))
 
 
 if __name__ == '__main__':

@@ -93,6 +93,22 @@ apps:
       domains: [network.example, www.network.example]
       ssl: {auto: true, force: true, custom_cert: false}
       autossl: {available: true, domains: [network.example, www.network.example]}
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(source) (the network's database could not be
+      read), V(missing_library) (a Python package is not installed).
+  returned: failure
+  type: str
+  sample: not_found
 api_calls:
   description: How many HTTP requests this run sent to the API, retries included.
   returned: always
@@ -100,16 +116,21 @@ api_calls:
   sample: 1
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    ServerPilotError, client_from_module, serverpilot_argument_spec)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
+    run_module, serverpilot_argument_spec)
 
 FIELDS = ('id', 'name', 'serverid', 'sysuserid', 'runtime', 'domains', 'ssl', 'autossl')
 
 
-def shape(app):
-    return dict((field, app.get(field)) for field in FIELDS)
+def work(run):
+    client, params = run.client, run.params
+    if params['app_id']:
+        apps = [client.get_app(params['app_id'])]
+    else:
+        apps = client.list_apps()
+        if params['details']:
+            apps = [client.get_app(app['id']) for app in apps]
+    return dict(changed=False, apps=[dict((field, app.get(field)) for field in FIELDS) for app in apps])
 
 
 def main():
@@ -118,20 +139,7 @@ def main():
         app_id=dict(type='str'),
         details=dict(type='bool', default=True),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = client_from_module(module)
-    try:
-        if module.params['app_id']:
-            apps = [client.get_app(module.params['app_id'])]
-        else:
-            apps = client.list_apps()
-            if module.params['details']:
-                apps = [client.get_app(app['id']) for app in apps]
-    except ServerPilotError as exc:
-        module.fail_json(msg=exc.msg, api_calls=client.calls, **exc.details())
-    finally:
-        client.close()
-    module.exit_json(changed=False, apps=[shape(app) for app in apps], api_calls=client.calls)
+    run_module(argument_spec, work, requires=['requests'])
 
 
 if __name__ == '__main__':

@@ -60,11 +60,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Switch AutoSSL on, retrying while Let's Encrypt waits for DNS
+- name: Switch AutoSSL on, retrying only while Let's Encrypt waits for DNS
   multisite.serverpilot.serverpilot_autossl:
     app_id: nlcN0TwdZAyNEgdp
   register: autossl
-  until: autossl is not failed
+  # any other failure (credentials, a custom certificate, ...) stops at once
+  until: autossl is succeeded or autossl.error_kind != 'autossl_unavailable'
   retries: 15
   delay: 60
 
@@ -112,11 +113,27 @@ uncovered_domains:
   elements: str
   sample: [new.example.org]
 action_ids:
-  description: The ServerPilot actions this run started, in order.
-  returned: success
+  description: The ServerPilot actions this run started, in order; also on failure, after a write went through.
+  returned: always
   type: list
   elements: str
   sample: [BzcMNZ9sdBY62vTd]
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(source) (the network's database could not be
+      read), V(missing_library) (a Python package is not installed).
+  returned: failure
+  type: str
+  sample: autossl_unavailable
 api_calls:
   description: How many HTTP requests this run sent to the API, retries included.
   returned: always
@@ -124,63 +141,19 @@ api_calls:
   sample: 3
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.multisite.serverpilot.plugins.module_utils import autossl as rules
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    ServerPilotError, client_from_module, serverpilot_argument_spec)
-
-# What each step leaves behind, to recognise a step that a retried call had already applied.
-STEP_RESULT = {
-    rules.DELETE: lambda ssl: not ssl['auto'] and not ssl['custom_cert'],
-    rules.ENABLE_AUTO: lambda ssl: ssl['auto'],
-    rules.FORCE_ON: lambda ssl: ssl['force'],
-    rules.FORCE_OFF: lambda ssl: not ssl['force'],
-}
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
+    run_module, serverpilot_argument_spec)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.ssl_sync import sync_ssl
 
 
-def apply_step(client, app_id, step):
-    calls = {
-        rules.DELETE: lambda: client.delete_ssl(app_id),
-        rules.ENABLE_AUTO: lambda: client.enable_autossl(app_id),
-        rules.FORCE_ON: lambda: client.set_force_ssl(app_id, True),
-        rules.FORCE_OFF: lambda: client.set_force_ssl(app_id, False),
-    }
-    try:
-        return calls[step]()
-    except ServerPilotError as exc:
-        # A retry after a lost answer may be refused because the first try took effect.
-        if exc.status == 400 and (exc.tries or 0) > 1 and STEP_RESULT[step](client.get_app(app_id)['ssl']):
-            return None
-        raise
-
-
-def converge(module, client, result):
-    """Read the app once, plan, write the steps; fills ``result`` as it learns, so a failure reports it too."""
-    params = module.params
-    app = client.get_app(params['app_id'])
-    before = app['ssl']
-    result.update(ssl=before, autossl=app.get('autossl'),
-                  uncovered_domains=rules.uncovered_domains(app['domains'], app.get('autossl')))
-    plan = rules.decide(params['app_id'], app['ssl'], app.get('autossl'), app['domains'], params['state'],
-                        params['force_ssl'], params['replace_custom_cert'], module.check_mode)
-    for warning in plan.warnings:
-        module.warn(warning)
-    if module.check_mode or not plan.changed:
-        result.update(changed=plan.changed, ssl=plan.after)
-        return before
-    for index, step in enumerate(plan.steps):
-        action_id = apply_step(client, params['app_id'], step)
-        result['changed'] = True
-        if action_id:
-            result['action_ids'].append(action_id)
-            # a later step needs this one applied, whatever wait says
-            if params['wait'] or index < len(plan.steps) - 1:
-                client.wait_for_action(action_id, params['wait_timeout'])
-    app = client.get_app(params['app_id'])
-    result.update(ssl=app['ssl'], autossl=app.get('autossl'),
-                  uncovered_domains=rules.uncovered_domains(app['domains'], app.get('autossl')))
-    return before
+def work(run):
+    params = run.params
+    if params['state'] == 'absent' and params['force_ssl']:
+        raise CollectionError('force_ssl=true needs SSL, and state=absent switches AutoSSL off. '
+                              'Use state=present, or force_ssl=false.')
+    return sync_ssl(run.client, params['app_id'], params['state'], params['force_ssl'], params['replace_custom_cert'],
+                    params['wait'], params['wait_timeout'], run.check_mode, run.result)
 
 
 def main():
@@ -190,25 +163,7 @@ def main():
         force_ssl=dict(type='bool'),
         replace_custom_cert=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if module.params['state'] == 'absent' and module.params['force_ssl']:
-        module.fail_json(msg='force_ssl=true needs SSL, and state=absent switches AutoSSL off. '
-                             'Use state=present, or force_ssl=false.')
-    client = client_from_module(module)
-    result = dict(changed=False, action_ids=[])
-    try:
-        before = converge(module, client, result)
-    except ServerPilotError as exc:
-        result.update(exc.details())
-        module.fail_json(msg=exc.msg, api_calls=client.calls, **result)
-    except rules.SSLDecisionError as exc:
-        module.fail_json(msg=str(exc), api_calls=client.calls, **result)
-    finally:
-        client.close()
-    result['api_calls'] = client.calls
-    if module._diff:
-        result['diff'] = dict(before=before, after=result['ssl'])
-    module.exit_json(**result)
+    run_module(argument_spec, work, requires=['requests'])
 
 
 if __name__ == '__main__':

@@ -156,49 +156,56 @@ unchecked:
   type: list
   elements: str
   sample: ["*.network.example"]
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(source) (the network's database could not be
+      read), V(missing_library) (a Python package is not installed).
+  returned: failure
+  type: str
+  sample: certificate
+api_calls:
+  description: How many HTTP requests this run sent to the API (0 when O(domains) was given).
+  returned: always
+  type: int
+  sample: 1
 '''
 
-import time
+from ansible.module_utils.basic import env_fallback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-
-from ansible_collections.multisite.serverpilot.plugins.module_utils import certificates
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains as rules
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import (
-    ServerPilotError, client_from_module, serverpilot_argument_spec)
+from ansible_collections.multisite.serverpilot.plugins.module_utils import certificates, domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
+    run_module, serverpilot_argument_spec)
 
 
-def domains_to_check(module):
-    params = module.params
+def work(run):
+    params = run.params
+    if params['tries'] < 1 or params['delay'] < 0 or params['connect_timeout'] <= 0:
+        raise CollectionError('tries must be 1 or more, delay 0 or more, connect_timeout above 0.')
     if params['domains'] is not None:
-        return rules.normalise(params['domains'])
-    missing = [name for name in ('app_id', 'client_id', 'api_key') if not params[name]]
-    if missing:
-        module.fail_json(msg='Give domains, or app_id with client_id and api_key to read them from the app; '
-                             'missing: %s.' % ', '.join(missing))
-    client = client_from_module(module)
-    try:
-        return client.get_app(params['app_id'])['domains'] or []
-    except ServerPilotError as exc:
-        module.fail_json(msg=exc.msg, **exc.details())
-    finally:
-        client.close()
-
-
-def check_all(names, params, sleep=time.sleep):
-    results, pending = {}, list(names)
-    for attempt in range(1, params['tries'] + 1):
-        last = attempt == params['tries']
-        for name in pending:
-            # describing a failure costs a second handshake: only for the report at the end
-            results[name] = certificates.check(name, params['port'], params['address'], params['connect_timeout'],
-                                               params['ca_path'], describe_failure=last)
-            results[name]['tries'] = attempt
-        pending = [name for name in pending if not results[name]['valid']]
-        if not pending or last:
-            break
-        sleep(params['delay'])
-    return [results[name] for name in names]
+        names = domains.normalise(params['domains'])
+    elif not params['app_id']:
+        raise CollectionError('Give domains, or app_id (with client_id and api_key) to read them from the app.')
+    else:
+        names = run.client.get_app(params['app_id'])['domains']
+    names, unchecked = certificates.checkable(names)
+    results = certificates.check_all(names, params['port'], params['address'], params['connect_timeout'],
+                                     params['ca_path'], params['tries'], params['delay'])
+    failed = [r['domain'] for r in results if not r['valid']]
+    run.result.update(certificates=results, failed_domains=failed, unchecked=unchecked)
+    if failed:
+        raise CollectionError('%d of %d domains did not verify after %d tries: %s.' % (
+            len(failed), len(results), params['tries'], certificates.failure_summary(results)), kind='certificate')
+    return run.result
 
 
 def main():
@@ -213,23 +220,9 @@ def main():
         tries=dict(type='int', default=1),
         delay=dict(type='float', default=60),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not certificates.HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib('cryptography'), exception=certificates.CRYPTOGRAPHY_IMPORT_ERROR)
-    params = module.params
-    if params['tries'] < 1 or params['delay'] < 0 or params['connect_timeout'] <= 0:
-        module.fail_json(msg='tries must be 1 or more, delay 0 or more, connect_timeout above 0.')
-    try:
-        names, unchecked = certificates.checkable(domains_to_check(module))
-    except rules.DomainError as exc:
-        module.fail_json(msg=str(exc))
-    results = check_all(names, params)
-    failed = [r['domain'] for r in results if not r['valid']]
-    outcome = dict(changed=False, certificates=results, failed_domains=failed, unchecked=unchecked)
-    if failed:
-        module.fail_json(msg='%d of %d domains did not verify after %d tries: %s.' % (
-            len(failed), len(results), params['tries'], certificates.failure_summary(results)), **outcome)
-    module.exit_json(**outcome)
+    # requests only when the names are read from the app
+    run_module(argument_spec, work, requires=lambda params: ['idna', 'cryptography'] + (
+        ['requests'] if params['domains'] is None else []))
 
 
 if __name__ == '__main__':

@@ -150,54 +150,64 @@ invalid_rows:
   elements: dict
   sample: [{id: 9, blog_id: 4, domain: "bad_name..example", reason: has an empty label}]
 error_kind:
-  description: On failure, what failed - V(connect), V(credentials), V(database), V(table), V(wp_config),
-    V(table_prefix) or V(stages).
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(source) (the network's database could not be
+      read), V(missing_library) (a Python package is not installed).
+  returned: failure
+  type: str
+  sample: source
+source_error:
+  description: On a V(source) failure, what failed - V(connect), V(credentials), V(database), V(table),
+    V(wp_config), V(table_prefix) or V(stages).
   returned: failure
   type: str
   sample: table
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import ultimate_multisite as um
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
+
+
+def work(run):
+    params = run.params
+    settings = um.connection_settings(params)
+    query = um.build_query(settings['table_prefix'], params['active_only'], params['stages'], params['blog_ids'])
+    rows = um.fetch_mappings(settings, query, params['config_file'], params['ca_cert'], params['check_hostname'],
+                             params['connect_timeout'])
+    names, mappings, invalid = um.shape(rows)
+    for row in invalid:
+        run.warn('Skipped mapping row id %s (blog %s): domain %r %s; fix it in Ultimate Multisite.'
+                 % (row['id'], row['blog_id'], row['domain'], row['reason']))
+    return dict(changed=False, domains=names, mappings=mappings, count=len(mappings), invalid_rows=invalid)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            login_host=dict(type='str'),
-            login_port=dict(type='int'),
-            login_unix_socket=dict(type='path'),
-            login_user=dict(type='str'),
-            login_password=dict(type='str', no_log=True),
-            config_file=dict(type='path', default='~/.my.cnf'),
-            database=dict(type='str'),
-            table_prefix=dict(type='str'),
-            wp_config=dict(type='path'),
-            ca_cert=dict(type='path'),
-            check_hostname=dict(type='bool', default=True),
-            connect_timeout=dict(type='int', default=10),
-            active_only=dict(type='bool', default=True),
-            stages=dict(type='list', elements='str', choices=list(um.STAGES), default=list(um.DEFAULT_STAGES)),
-            blog_ids=dict(type='list', elements='int'),
-        ),
-        supports_check_mode=True,
-    )
-    if not um.HAS_PYMYSQL:
-        module.fail_json(msg=missing_required_lib('PyMySQL'), exception=um.PYMYSQL_IMPORT_ERROR)
-    params = module.params
-    try:
-        settings = um.connection_settings(params)
-        query = um.build_query(settings['table_prefix'], params['active_only'], params['stages'], params['blog_ids'])
-        rows = um.fetch_mappings(settings, query, params['config_file'], params['ca_cert'], params['check_hostname'],
-                                 params['connect_timeout'])
-    except um.SourceError as exc:
-        module.fail_json(msg=exc.msg, error_kind=exc.kind)
-    domains, mappings, invalid = um.shape(rows)
-    for row in invalid:
-        module.warn('Skipped mapping row id %s (blog %s): domain %r %s; fix it in Ultimate Multisite.'
-                    % (row['id'], row['blog_id'], row['domain'], row['reason']))
-    module.exit_json(changed=False, domains=domains, mappings=mappings, count=len(mappings), invalid_rows=invalid)
+    run_module(dict(
+        login_host=dict(type='str'),
+        login_port=dict(type='int'),
+        login_unix_socket=dict(type='path'),
+        login_user=dict(type='str'),
+        login_password=dict(type='str', no_log=True),
+        config_file=dict(type='path', default='~/.my.cnf'),
+        database=dict(type='str'),
+        table_prefix=dict(type='str'),
+        wp_config=dict(type='path'),
+        ca_cert=dict(type='path'),
+        check_hostname=dict(type='bool', default=True),
+        connect_timeout=dict(type='int', default=10),
+        active_only=dict(type='bool', default=True),
+        stages=dict(type='list', elements='str', choices=list(um.STAGES), default=list(um.DEFAULT_STAGES)),
+        blog_ids=dict(type='list', elements='int'),
+    ), work, requires=['PyMySQL', 'idna'], api=False)
 
 
 if __name__ == '__main__':

@@ -30,6 +30,10 @@ def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
         # a change: GET + POST + one action poll + one confirming GET
         assert module[(size, 'converge')] == {'GET': 3, 'POST': 1}
         assert module[(size, 'removal')] == {'GET': 3, 'POST': 1}
+    # the no-op beside ping: one GET per run, and both tasks timed
+    overhead = results['overhead']
+    assert overhead['calls_per_noop'] == 1 and overhead['ping_seconds'] > 0 and overhead['noop_seconds'] > 0
+    assert '| ansible.builtin.ping |' in results['table']
     for row in results['many_apps']:
         # per app: GET, POST, poll, confirm; plus the inventory's one GET /apps shared by all
         assert row['calls'] == {'GET': 3 * 3 + 1, 'POST': 3}

@@ -199,7 +199,11 @@ def test_transient_errors_are_retried(standin, playbook):
     run = playbook(task(app, '[retry.example.com]'))
     assert run.rc == 0, run
     assert standin.state.app(app)['domains'] == ['retry.example.com', 'www.retry.example.com']
-    assert run.results[0]['api_calls'] == 7
+    # GET 503, GET 503, GET; POST dropped; GET (a failed list write is planned again from a fresh read,
+    # never replayed); POST; the action; the confirming GET
+    assert run.results[0]['api_calls'] == 8
+    assert [(e['method'], e['path'].startswith('/v1/apps/')) for e in standin.state.api_calls()] == [
+        ('GET', True)] * 3 + [('POST', True), ('GET', True), ('POST', True), ('GET', False), ('GET', True)]
 
 
 def test_action_error_fails_naming_the_action(standin, playbook):

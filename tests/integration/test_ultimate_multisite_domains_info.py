@@ -134,7 +134,7 @@ def test_explicit_options_win_over_wp_config(mariadb, network, playbook, tmp_pat
 def test_failures_say_what_to_check(mariadb, network, playbook, change, kind, words):
     run = playbook(task(**by_options(mariadb, network, **change)))
     result = run.results[0]
-    assert result['failed'] and result['error_kind'] == kind, result
+    assert result['failed'] and result['error_kind'] == 'source' and result['source_error'] == kind, result
     assert words in result['msg']
     assert PASSWORD not in run.stdout and 'wrong-password-77' not in run.stdout
 
@@ -142,7 +142,7 @@ def test_failures_say_what_to_check(mariadb, network, playbook, change, kind, wo
 def test_no_such_database_for_a_user_who_may_see_it(mariadb, network, playbook):
     mariadb.create_user('wpall', PASSWORD, '*', privileges='SELECT')
     result = playbook(task(**by_options(mariadb, 'missing_db', login_user='wpall'))).results[0]
-    assert result['failed'] and result['error_kind'] == 'database' and 'No such database' in result['msg']
+    assert result['failed'] and result['error_kind'] == 'source' and result['source_error'] == 'database' and 'No such database' in result['msg']
 
 
 @pytest.mark.parametrize('content, words', [
@@ -154,7 +154,7 @@ def test_bad_wp_config(playbook, tmp_path, content, words, mariadb):
     if content is not None:
         path.write_text(content)
     result = playbook(task(wp_config=str(path))).results[0]
-    assert result['failed'] and result['error_kind'] == 'wp_config' and words in result['msg']
+    assert result['failed'] and result['error_kind'] == 'source' and result['source_error'] == 'wp_config' and words in result['msg']
 
 
 def test_the_database_is_never_written(mariadb, network, playbook):

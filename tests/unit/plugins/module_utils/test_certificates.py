@@ -90,3 +90,48 @@ def test_failure_summary():
     results = [{'domain': 'a.example', 'valid': True}, {'domain': 'b.example', 'valid': False,
                                                         'reason': 'expired', 'detail': 'certificate has expired'}]
     assert certificates.failure_summary(results) == 'b.example: expired (certificate has expired)'
+
+
+# -- check_all: the retry loop, against an endpoint of its own (handshakes are counted per test) --
+
+@pytest.fixture
+def counting_endpoint(tmp_path):
+    server = TLSEndpoint(workdir=str(tmp_path)).start()
+    yield server
+    server.stop()
+
+
+def check_all(endpoint, names, tries, sleeps):
+    return certificates.check_all(names, endpoint.port, '127.0.0.1', 3, endpoint.ca_path, tries=tries, delay=7,
+                                  sleep=sleeps.append)
+
+
+def test_only_failing_domains_are_tried_again(counting_endpoint):
+    counting_endpoint.serve('late.example.com', 'self-signed', after=2, then='valid')
+    sleeps = []
+    results = check_all(counting_endpoint, ['good.example.com', 'late.example.com'], 5, sleeps)
+    assert [(r['domain'], r['valid'], r['tries']) for r in results] == [
+        ('good.example.com', True, 1), ('late.example.com', True, 3)]
+    assert sleeps == [7, 7]
+    assert counting_endpoint.handshakes['good.example.com'] == 1
+    assert counting_endpoint.handshakes['late.example.com'] == 3
+
+
+def test_gives_up_after_the_configured_tries(counting_endpoint):
+    counting_endpoint.serve('bad.example.com', 'expired')
+    sleeps = []
+    results = check_all(counting_endpoint, ['bad.example.com'], 3, sleeps)
+    assert results[0]['valid'] is False and results[0]['tries'] == 3
+    assert sleeps == [7, 7]
+    # three verifying handshakes, and one unverified to describe the certificate in the report
+    assert counting_endpoint.handshakes['bad.example.com'] == 4
+    assert results[0]['issuer'] == 'Stand-in Encrypt'
+
+
+def test_single_try_never_sleeps(counting_endpoint):
+    # a failing name: a loop that slept after its last try would show here
+    counting_endpoint.serve('bad.example.com', 'expired')
+    sleeps = []
+    results = check_all(counting_endpoint, ['bad.example.com'], 1, sleeps)
+    assert results[0]['valid'] is False and results[0]['tries'] == 1
+    assert sleeps == []

@@ -79,7 +79,7 @@ def test_bad_wp_config(tmp_path, content, words):
         path.write_text(content)
     with pytest.raises(um.SourceError) as info:
         um.connection_settings(params(wp_config=str(path)))
-    assert info.value.kind == 'wp_config' and words in info.value.msg
+    assert info.value.kind == 'source' and info.value.source_kind == 'wp_config' and words in info.value.msg
 
 
 def test_build_query_binds_every_value():
@@ -101,7 +101,7 @@ def test_build_query_binds_every_value():
 def test_build_query_refuses(prefix, stages, kind):
     with pytest.raises(um.SourceError) as info:
         um.build_query(prefix, True, stages)
-    assert info.value.kind == kind
+    assert info.value.kind == 'source' and info.value.source_kind == kind
 
 
 def test_shape_normalises_dedupes_and_sets_bad_rows_apart():

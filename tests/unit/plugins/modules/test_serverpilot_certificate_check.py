@@ -1,11 +1,12 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The retry loop of serverpilot_certificate_check against a real TLS endpoint."""
+"""serverpilot_certificate_check's main() with arguments, against a real TLS endpoint: the JSON it exits with."""
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.modules.serverpilot_certificate_check import check_all
+from ansible_collections.multisite.serverpilot.plugins.modules.serverpilot_certificate_check import main
 from stand_in.tls_endpoint import TLSEndpoint
+from unit.module_main import run_main, without
 
 
 @pytest.fixture
@@ -15,34 +16,39 @@ def endpoint(tmp_path):
     server.stop()
 
 
-def params(endpoint, tries):
-    return {'port': endpoint.port, 'address': '127.0.0.1', 'connect_timeout': 3, 'ca_path': endpoint.ca_path,
-            'tries': tries, 'delay': 7}
+def args(endpoint, **kwargs):
+    return dict(port=endpoint.port, address='127.0.0.1', ca_path=endpoint.ca_path, connect_timeout=3, **kwargs)
 
 
-def test_only_failing_domains_are_tried_again(endpoint):
-    endpoint.serve('late.example.com', 'self-signed', after=2, then='valid')
-    sleeps = []
-    results = check_all(['good.example.com', 'late.example.com'], params(endpoint, 5), sleep=sleeps.append)
-    assert [(r['domain'], r['valid'], r['tries']) for r in results] == [
-        ('good.example.com', True, 1), ('late.example.com', True, 3)]
-    assert sleeps == [7, 7]
-    assert endpoint.handshakes['good.example.com'] == 1
-    assert endpoint.handshakes['late.example.com'] == 3
+def test_valid_and_wildcard(endpoint):
+    result = run_main(main, args(endpoint, domains=['Good.Example.com', '*.example.com']))
+    assert result['changed'] is False and result['failed_domains'] == []
+    assert [c['domain'] for c in result['certificates']] == ['good.example.com']
+    assert result['unchecked'] == ['*.example.com'] and result['api_calls'] == 0
 
 
-def test_gives_up_after_the_configured_tries(endpoint):
+def test_an_invalid_certificate_is_a_certificate_failure(endpoint):
     endpoint.serve('bad.example.com', 'expired')
-    sleeps = []
-    results = check_all(['bad.example.com'], params(endpoint, 3), sleep=sleeps.append)
-    assert results[0]['valid'] is False and results[0]['tries'] == 3
-    assert sleeps == [7, 7]
-    # three verifying handshakes, and one unverified to describe the certificate in the report
-    assert endpoint.handshakes['bad.example.com'] == 4
-    assert results[0]['issuer'] == 'Stand-in Encrypt'
+    result = run_main(main, args(endpoint, domains=['bad.example.com']))
+    assert result['failed'] and result['error_kind'] == 'certificate'
+    assert result['failed_domains'] == ['bad.example.com'] and 'expired' in result['msg']
 
 
-def test_single_try_never_sleeps(endpoint):
-    sleeps = []
-    check_all(['a.example.com'], params(endpoint, 1), sleep=sleeps.append)
-    assert sleeps == []
+def test_neither_domains_nor_app(endpoint, monkeypatch):
+    monkeypatch.delenv('SERVERPILOT_APP_ID', raising=False)
+    result = run_main(main, args(endpoint))
+    assert result['error_kind'] == 'invalid_input' and 'Give domains' in result['msg']
+
+
+def test_app_without_credentials(endpoint, monkeypatch):
+    for name in ('SERVERPILOT_CLIENT_ID', 'SERVERPILOT_API_KEY'):
+        monkeypatch.delenv(name, raising=False)
+    result = run_main(main, args(endpoint, app_id='app1'))
+    assert result['error_kind'] == 'invalid_input' and 'client_id and api_key' in result['msg']
+
+
+@pytest.mark.parametrize('library', ['idna', 'cryptography'])
+def test_a_missing_library_is_named_not_a_crash(endpoint, monkeypatch, library):
+    with without(monkeypatch, library):
+        result = run_main(main, args(endpoint, domains=['good.example.com']))
+    assert result['error_kind'] == 'missing_library' and '(%s)' % library in result['msg']

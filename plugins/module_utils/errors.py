@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one error type of the collection, and the fixed vocabulary of what failed.
+
+Every failure a module reports carries one ``error_kind`` from ERROR_KINDS, so
+playbooks decide on a word (``until: result.error_kind != 'autossl_unavailable'``)
+and never on message text. Imports nothing, so the pure rules can raise it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# kind -> what it means; each module's RETURN documents this list.
+ERROR_KINDS = {
+    'credentials': 'the API refused the client ID and key (HTTP 401), or the database its login',
+    'not_found': 'no such app (HTTP 404)',
+    'invalid_input': 'a bad option value or domain name; nothing was sent',
+    'limit': "the app would hold more than ServerPilot's 300 domains",
+    'removals': 'the run would remove more domains than max_removals allows',
+    'autossl_unavailable': 'AutoSSL cannot be switched on yet: no certificate covers the domains',
+    'custom_certificate': 'a custom certificate is installed and replace_custom_cert is false',
+    'action_error': "a ServerPilot action ended in 'error'",
+    'action_timeout': 'a ServerPilot action was still open after wait_timeout',
+    'transport': 'retries exhausted, or a connection or TLS failure on the way to the API',
+    'refused': 'ServerPilot refused the request (HTTP 400, 402, 403 or 409)',
+    'unexpected_response': 'the API answered with something its document does not describe',
+    'conflict': "another writer kept replacing the app's domain list",
+    'certificate': 'a domain did not serve a valid certificate',
+    'source': "the network's database could not be read (detail in source_error)",
+    'missing_library': 'a Python package the module needs is not installed',
+}
+
+
+class CollectionError(Exception):
+    """A failure fit for an operator: ``msg`` says what to do, ``kind`` is one of ERROR_KINDS.
+
+    ``details`` are extra facts returned beside ``msg`` (status, path, ...).
+    """
+
+    kind = 'invalid_input'
+
+    def __init__(self, msg, kind=None, **details):
+        super(CollectionError, self).__init__(msg)
+        self.msg = msg
+        if kind is not None:
+            self.kind = kind
+        if self.kind not in ERROR_KINDS:
+            raise ValueError('unknown error kind %r' % self.kind)
+        self.extra = dict((k, v) for k, v in details.items() if v is not None)
+
+    def details(self):
+        return dict(self.extra)

@@ -1,0 +1,38 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in-process with arguments and return the JSON it exits with.
+
+Fast enough for every module to have a success and a failure test, so an
+argument-spec or missing-library mistake fails here, not only in a playbook run.
+"""
+
+import contextlib
+import io
+import json
+import sys
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+
+def run_main(main, args, check_mode=False, diff=False):
+    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit) as info:
+        main()
+    result = json.loads(out.getvalue())
+    assert (info.value.code == 0) is not result.get('failed', False), result
+    return result
+
+
+@contextlib.contextmanager
+def without(monkeypatch, *modules):
+    """Make these Python packages fail to import, as on a host that lacks them."""
+    with monkeypatch.context() as patch:
+        for name in list(sys.modules):
+            if name in modules or name.split('.')[0] in modules:
+                patch.delitem(sys.modules, name)
+        for name in modules:
+            patch.setitem(sys.modules, name, None)
+        yield
