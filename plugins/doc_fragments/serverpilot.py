@@ -37,11 +37,15 @@ options:
       - A custom CA bundle is taken from the E(REQUESTS_CA_BUNDLE) environment variable; proxies from
         E(HTTPS_PROXY) and E(NO_PROXY).
       - Set to V(false) only for a test endpoint.
+      - A plain C(http://) loopback O(api_url) (a test endpoint) is never sent through a proxy, since the proxy would
+        see the API key.
     type: bool
     default: true
   timeout:
     description:
-      - Seconds to wait for the API on each request (connect and read).
+      - Seconds to wait for the API on each try of a request - to connect and for each piece of the answer - and,
+        in all, for the answer's body. A server that trickles its answer cannot hold a try longer than about twice
+        this; each try is then retried as O(retries) says.
     type: float
     default: 30
   retries:

@@ -26,7 +26,7 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.errors impor
 
 try:
     import requests
-    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import NewConnectionError, ProtocolError, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -164,7 +164,10 @@ class ServerPilotClient:
         self.clock = clock
         self.calls = 0
         self.session = requests.Session()
-        # trust_env stays on: HTTPS_PROXY/NO_PROXY and REQUESTS_CA_BUNDLE work as everywhere else.
+        # trust_env stays on for https: HTTPS_PROXY/NO_PROXY and REQUESTS_CA_BUNDLE work as everywhere else.
+        # Plain http is only ever to loopback (check_api_url); a proxy would see the API key in clear text.
+        if urlsplit(self.api_url).scheme == 'http':
+            self.session.trust_env = False
         self.session.auth = (client_id, api_key)
         self.validate_certs = validate_certs
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': USER_AGENT})
@@ -205,9 +208,7 @@ class ServerPilotClient:
                 self.sleep(self.retry_delay(attempt - 1, _retry_after(last)))
             self.calls += 1
             try:
-                # verify per request: a session-wide False loses to CURL_CA_BUNDLE/REQUESTS_CA_BUNDLE in requests
-                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                                verify=self.validate_certs)
+                response = self._send(method, url, data, headers)
             except requests.exceptions.SSLError as exc:
                 raise ServerPilotError(
                     'TLS verification failed for %s %s: %s. Point REQUESTS_CA_BUNDLE at the CA bundle that '
@@ -220,6 +221,14 @@ class ServerPilotClient:
             if response.status_code in RETRY_STATUSES:
                 last = response
                 continue
+            if 300 <= response.status_code < 400:
+                # The API never redirects: following would turn a write into a GET, or carry the key elsewhere.
+                raise ServerPilotError(
+                    '%s %s answered HTTP %d, a redirect to %s; the ServerPilot API never redirects, so it was not '
+                    'followed. Check api_url (%s): it must name the API itself, e.g. with https:// and /v1.'
+                    % (method, path, response.status_code, response.headers.get('Location') or 'nowhere',
+                       self.api_url), status=response.status_code, method=method, path=path, tries=attempt + 1,
+                    kind='unexpected_response')
             return self._decode(method, path, response, attempt + 1, not_found)
         if hasattr(last, 'status_code'):
             error = self._error(method, path, last, tries)
@@ -236,6 +245,37 @@ class ServerPilotClient:
         error.retry_after = _retry_after(last)
         error.maybe_applied = _maybe_applied(last)
         raise error
+
+    def _send(self, method, url, data, headers):
+        """One HTTP exchange, finished within ``timeout`` seconds of body reading.
+
+        requests' timeout bounds each socket read, not the call: an answer that
+        trickles in a byte at a time would never time out. The body is read in
+        pieces against a deadline instead, so one try ends within about twice
+        ``timeout`` (connect and headers, then the body), whatever the server does.
+        """
+        # verify per request: a session-wide False loses to CURL_CA_BUNDLE/REQUESTS_CA_BUNDLE in requests
+        response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                        verify=self.validate_certs, allow_redirects=False, stream=True)
+        deadline = self.clock() + self.timeout
+        body = []
+        try:
+            while True:
+                piece = response.raw.read1(65536, decode_content=True)
+                if not piece:
+                    break
+                body.append(piece)
+                if self.clock() > deadline:
+                    raise requests.exceptions.ReadTimeout('the answer took longer than %s seconds' % self.timeout)
+        except ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc)
+        except ProtocolError as exc:
+            # a body cut off mid-way: what requests itself raises when it reads one
+            raise requests.exceptions.ChunkedEncodingError(exc)
+        finally:
+            response.close()
+        response._content = b''.join(body)
+        return response
 
     def _decode(self, method, path, response, tries, not_found):
         if response.status_code >= 400:
@@ -281,8 +321,9 @@ class ServerPilotClient:
     def _app(payload, method, path):
         """The app in an answer, checked for what the collection relies on; certificate material redacted."""
         app = payload.get('data')
-        if not isinstance(app, dict) or not isinstance(app.get('domains'), list):
-            missing = 'data' if not isinstance(app, dict) else "data.domains (a list)"
+        if not isinstance(app, dict) or not isinstance(app.get('domains'), list) or 'ssl' not in app:
+            missing = ('data' if not isinstance(app, dict) else 'data.domains (a list)'
+                       if not isinstance(app.get('domains'), list) else 'data.ssl')
             raise ServerPilotError('%s %s answered without %s, which the API document promises for an app. Check '
                                    'that api_url points at the ServerPilot API v1; run again.' % (method, path, missing),
                                    method=method, path=path, kind='unexpected_response')

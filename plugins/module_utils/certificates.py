@@ -14,9 +14,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import os
 import socket
 import ssl
 import time
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
     from cryptography import x509
@@ -148,6 +151,9 @@ def check_all(names, port=443, address=None, timeout=10, ca_path=None, tries=1, 
     Names that verified are not checked again; describing a failure costs a
     second handshake, so only the last try does it.
     """
+    if ca_path and not os.path.isfile(ca_path):
+        raise CollectionError('ca_path %s does not exist or is not a file: name a PEM bundle of CA certificates, or '
+                              'leave ca_path unset to use the system trust store.' % ca_path)
     results, pending = {}, list(names)
     for attempt in range(1, tries + 1):
         last = attempt == tries

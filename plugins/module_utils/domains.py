@@ -240,12 +240,13 @@ def plan(current, wanted, state, exclusive):
             removed.append(c)
             continue
         if exclusive and k in seen:
-            continue  # an exclusive list holds each name once
+            removed.append(c)  # an exclusive list holds each name once: a second spelling goes, and is counted
+            continue
         seen.add(k)
         after.append(c)
     added = [w for w in wanted if w not in seen]
     after.extend(added)
-    drop = sorted(set(comparison_key(r) for r in removed))
+    drop = sorted(set(comparison_key(r) for r in removed) - wanted_set)
     return Plan(current, after, added, removed, list(wanted), drop)
 
 
@@ -279,13 +280,21 @@ def check_limit(after, limit=MAX_DOMAINS, written=False):
                           % (len(after), limit, EARLIER_WRITE if written else NOTHING_CHANGED), kind='limit')
 
 
+def removal_count(removed):
+    """How many domains ``removed`` takes away: a name and its ``www.`` form count once, so a cap of N can
+    never be met by N/2 customers; every other entry (a second spelling too) counts on its own."""
+    return len(set(comparison_key(r)[4:] if comparison_key(r).startswith('www.') else comparison_key(r)
+                   for r in removed)) + (len(removed) - len(set(comparison_key(r) for r in removed)))
+
+
 def check_removals(removed, max_removals, app_id, written=False):
-    """Refuse a run that would remove more than ``max_removals`` names (None: no cap)."""
-    if max_removals is not None and len(removed) > max_removals:
+    """Refuse a run that would remove more than ``max_removals`` domains (None: no cap), counted by removal_count."""
+    count = removal_count(removed)
+    if max_removals is not None and count > max_removals:
         shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
         raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. %s. '
                           'If the source of the domain list is right, raise max_removals for one run.'
-                          % (len(removed), app_id, shown, max_removals, EARLIER_WRITE if written else NOTHING_CHANGED),
+                          % (count, app_id, shown, max_removals, EARLIER_WRITE if written else NOTHING_CHANGED),
                           kind='removals')
 
 

@@ -65,14 +65,37 @@ def sync_ssl(client, app_id, state='present', force_ssl=None, replace_custom_cer
     if check_mode or not plan.changed:
         result.update(changed=plan.changed, ssl=plan.after, diff=dict(before=before, after=plan.after))
         return result
-    for index, step in enumerate(plan.steps):
-        action_id = apply_step(client, app_id, step)
-        result['changed'] = True
-        if action_id:
-            result['action_ids'].append(action_id)
-            # a later step needs this one applied, whatever wait says
-            if wait or index < len(plan.steps) - 1:
-                client.wait_for_action(action_id, wait_timeout)
+    try:
+        for index, step in enumerate(plan.steps):
+            action_id = apply_step(client, app_id, step)
+            result['changed'] = True
+            if action_id:
+                result['action_ids'].append(action_id)
+                # a later step needs this one applied, whatever wait says
+                if wait or index < len(plan.steps) - 1:
+                    client.wait_for_action(action_id, wait_timeout)
+    except CollectionError as exc:
+        if result['changed']:
+            _after_failure(client, app_id, before, result, exc)
+        raise
     _observe(result, client.get_app(app_id))
     result['diff'] = dict(before=before, after=result['ssl'])
+    if wait and result['ssl'] != plan.after:
+        raise CollectionError('App %s reports SSL %s after this run, not the %s its steps should have left. Look at the '
+                              'app in the ServerPilot dashboard, then run again.' % (app_id, result['ssl'], plan.after),
+                              kind='unexpected_response')
     return result
+
+
+def _after_failure(client, app_id, before, result, exc):
+    """A step failed after an earlier one went through: report the app as it is now, never as it was."""
+    try:
+        _observe(result, client.get_app(app_id))
+    except CollectionError:
+        result['ssl'] = None  # unknown: better than the state before the run
+        exc.msg += ' The app could not be read again, so its SSL state is unknown: look at it in the dashboard.'
+        return
+    if before['custom_cert'] and not result['ssl']['custom_cert']:
+        exc.msg += (' The custom certificate was already deleted, so app %s now has %s; run again once AutoSSL is '
+                    'available to switch it on.' % (app_id, 'AutoSSL' if result['ssl']['auto'] else 'no SSL at all'))
+    exc.args = (exc.msg,)

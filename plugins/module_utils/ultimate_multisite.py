@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import configparser
 import os
 import re
 
@@ -38,8 +39,8 @@ _TABLE_PREFIX = re.compile(r"""^\s*\$table_prefix\s*=\s*%s\s*;""" % _STRING, re.
 
 class SourceError(CollectionError):
     """A failure of the database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
-    ``source_error``) says what went wrong - connect, credentials, database, table, wp_config,
-    table_prefix or stages."""
+    ``source_error``) says what went wrong - connect, connection_lost, credentials, grants, database, table,
+    query, wp_config, table_prefix or stages."""
 
     kind = 'source'
 
@@ -48,9 +49,32 @@ class SourceError(CollectionError):
         self.source_kind = source_kind
 
 
+_DOUBLE_ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', 'v': '\v', 'e': '\x1b', 'f': '\f', '\\': '\\', '$': '$',
+                   '"': '"'}
+_DOUBLE_ESCAPE = re.compile(r'\\([0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u\{[0-9A-Fa-f]+\}|.)', re.S)
+
+
+def _double_escape(match):
+    code = match.group(1)
+    if code[0] in '01234567':
+        return chr(int(code, 8) & 0xFF)
+    if code[0] == 'x' and len(code) > 1:
+        return chr(int(code[1:], 16))
+    if code.startswith('u{'):
+        return chr(int(code[2:-1], 16))
+    # PHP keeps an unknown escape as written, backslash and all
+    return _DOUBLE_ESCAPES.get(code, '\\' + code)
+
+
 def _unquote(single, double):
-    value = single if single is not None else double
-    return re.sub(r'\\(.)', r'\1', value)
+    """A PHP string literal's value, by PHP's rules.
+
+    In single quotes only \\' and \\\\ are escapes (PHP keeps 'ab\\cd' as written);
+    in double quotes PHP's escape sequences apply and unknown ones keep their backslash.
+    """
+    if single is not None:
+        return re.sub(r"\\([\\'])", r'\1', single)
+    return _DOUBLE_ESCAPE.sub(_double_escape, double)
 
 
 def _without_comments(text):
@@ -66,8 +90,9 @@ def _without_comments(text):
             i = end + 1
         elif text.startswith('/*', i):
             end = text.find('*/', i + 2)
-            i = n if end < 0 else end + 2
-            out.append(' ')
+            end = n if end < 0 else end + 2
+            out.append(' ' + '\n' * text.count('\n', i, end))  # line numbers stay true for messages
+            i = end
         elif char == '#' or text.startswith('//', i):
             end = text.find('\n', i)
             i = n if end < 0 else end
@@ -77,31 +102,48 @@ def _without_comments(text):
     return ''.join(out)
 
 
-def parse_wp_config(text):
+SETTINGS = ('DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST')
+
+
+def parse_wp_config(text, path='wp-config.php'):
     """The database settings of a wp-config.php, read as text: it is never executed.
 
     Returns a dict with any of DB_NAME, DB_USER, DB_PASSWORD, DB_HOST and table_prefix.
+    A setting given twice with different values is refused with its line numbers: PHP keeps the first
+    ``define`` and the last ``$table_prefix``, but a file like that usually holds a stale copy, and a
+    guess here would sync the network from the wrong tables. The message never shows a value.
     """
     text = _without_comments(text)
-    found = {}
+    seen = {}
     for match in _DEFINE.finditer(text):
         name = _unquote(match.group(1), match.group(2))
-        if name in ('DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST') and name not in found:
-            found[name] = _unquote(match.group(3), match.group(4))
-    prefix = _TABLE_PREFIX.search(text)
-    if prefix:
-        found['table_prefix'] = _unquote(prefix.group(1), prefix.group(2))
-    return found
+        if name in SETTINGS:
+            seen.setdefault(name, []).append((text.count('\n', 0, match.start()) + 1,
+                                              _unquote(match.group(3), match.group(4))))
+    for match in _TABLE_PREFIX.finditer(text):
+        where = match.start() + match.group(0).index('$')  # the pattern's leading white space may span lines
+        seen.setdefault('table_prefix', []).append((text.count('\n', 0, where) + 1,
+                                                    _unquote(match.group(1), match.group(2))))
+    for name, places in sorted(seen.items()):
+        if len(set(value for line, value in places)) > 1:
+            raise SourceError('wp_config', '%s sets %s %d times with different values (lines %s). Remove the stale '
+                                           'one, or give the setting as a module option.'
+                              % (path, '$table_prefix' if name == 'table_prefix' else name, len(places),
+                                 ', '.join(str(line) for line, value in places)))
+    return dict((name, places[0][1]) for name, places in seen.items())
 
 
 def read_wp_config(path):
     try:
-        with open(os.path.expanduser(path), 'r') as handle:
-            settings = parse_wp_config(handle.read())
+        with open(os.path.expanduser(path), 'rb') as handle:
+            raw = handle.read()
     except (IOError, OSError) as exc:
         raise SourceError('wp_config', 'Cannot read wp_config %s: %s. Check the path and that the user running '
                                        'the task may read it.' % (path, exc.strerror or exc))
-    missing = [name for name in ('DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST') if name not in settings]
+    # PHP strings are bytes: undecodable bytes (a Latin-1 comment) survive as surrogates, and the password goes
+    # to the server as the very bytes the file holds (see _password_bytes)
+    settings = parse_wp_config(raw.decode('utf-8', 'surrogateescape'), path)
+    missing = [name for name in SETTINGS if name not in settings]
     if missing:
         raise SourceError('wp_config', 'wp_config %s does not define %s. Give the missing settings as module '
                                        'options instead.' % (path, ', '.join(missing)))
@@ -196,26 +238,80 @@ _ERRORS = {
                           'or the option file).'),
     1044: ('credentials', 'The user may not use that database: check its grants.'),
     1049: ('database', 'No such database: check database (DB_NAME in wp_config).'),
+    1142: ('grants', 'The user may connect but not SELECT from the mappings table: GRANT SELECT on it (or on the '
+                     'database) to that user.'),
+    1143: ('grants', 'The user may not read a column of the mappings table: GRANT SELECT on the whole table.'),
     1146: ('table', 'No such table: check table_prefix ($table_prefix in wp_config), and that Ultimate Multisite '
                     'is installed and its tables created.'),
 }
 
 
-def fetch_mappings(settings, query, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10):
-    """Connect (read-only use) and return the rows of ``query``."""
-    kwargs = dict(host=settings['host'] or 'localhost', user=settings['user'], password=settings['password'],
+def option_file_target(config_file):
+    """host, port and socket of the option file's [client] group (None where it says nothing), as PyMySQL reads it."""
+    found = {'host': None, 'port': None, 'socket': None}
+    if not config_file or not os.path.exists(os.path.expanduser(config_file)):
+        return found
+    parser = configparser.RawConfigParser(allow_no_value=True, strict=False)
+    try:
+        parser.read(os.path.expanduser(config_file))
+    except configparser.Error:
+        return found
+    for key in found:
+        if parser.has_option('client', key):
+            found[key] = (parser.get('client', key) or '').strip().strip('"\'') or None
+    return found
+
+
+def effective_target(settings, config_file=None):
+    """Where the connection goes: explicit settings, then the option file, then PyMySQL's defaults."""
+    from_file = option_file_target(config_file)
+    socket = settings['unix_socket'] or from_file['socket']
+    if socket:
+        return socket
+    return '%s:%s' % (settings['host'] or from_file['host'] or 'localhost', settings['port'] or from_file['port'] or 3306)
+
+
+def _password_bytes(password):
+    # WordPress sends the PHP string's bytes; a value read from wp-config.php carries them as surrogates
+    return None if password is None else password.encode('utf-8', 'surrogateescape')
+
+
+def _redact(text, password):
+    """Never let any part of the password reach a message."""
+    text = str(text)
+    if password:
+        for form in (password, repr(password)[1:-1]):
+            if form:
+                text = text.replace(form, '********')
+    return text
+
+
+def fetch_mappings(settings, query, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10,
+                   query_timeout=30):
+    """Connect (read-only use) and return the rows of ``query``.
+
+    ``connect_timeout`` bounds the TCP connect, ``query_timeout`` every later read and write (the server's
+    greeting included), so a server that accepts and never answers cannot hang the run.
+    """
+    target = effective_target(settings, config_file)
+    # host stays None when not given, so the option file's host applies (PyMySQL falls back to localhost)
+    kwargs = dict(host=settings['host'], user=settings['user'], password=_password_bytes(settings['password']),
                   database=settings['database'], port=int(settings['port'] or 0), unix_socket=settings['unix_socket'],
-                  connect_timeout=connect_timeout, charset='utf8mb4', autocommit=True)
+                  connect_timeout=connect_timeout, read_timeout=query_timeout, write_timeout=query_timeout,
+                  charset='utf8mb4', autocommit=True)
     if config_file and os.path.exists(os.path.expanduser(config_file)):
         kwargs['read_default_file'] = os.path.expanduser(config_file)
     if ca_cert:
         kwargs['ssl'] = {'ca': ca_cert, 'check_hostname': check_hostname}
     try:
         connection = pymysql.connect(**kwargs)
-    except pymysql.err.OperationalError as exc:
-        raise _error(exc, settings)
     except pymysql.err.MySQLError as exc:
-        raise SourceError('connect', 'Cannot connect to the database: %s' % exc)
+        raise _error(exc, target, settings['password'], connecting=True)
+    except (UnicodeError, ValueError, TypeError) as exc:
+        # never the exception's own words: a UnicodeError quotes the character and its place in the password
+        raise SourceError('connect', 'Cannot connect to the database at %s: the connection settings could not be '
+                                     'used (%s). Check login_user, login_password and the option file.'
+                          % (target, type(exc).__name__))
     try:
         with connection.cursor() as cursor:
             # Belt and braces: this session can read, never write.
@@ -223,19 +319,25 @@ def fetch_mappings(settings, query, config_file=None, ca_cert=None, check_hostna
             cursor.execute(query[0], query[1])
             return cursor.fetchall()
     except pymysql.err.MySQLError as exc:
-        raise _error(exc, settings)
+        raise _error(exc, target, settings['password'])
     finally:
         connection.close()
 
 
-def _error(exc, settings):
+def _error(exc, target, password, connecting=False):
     code = exc.args[0] if exc.args else None
-    detail = exc.args[1] if len(exc.args) > 1 else str(exc)
+    detail = _redact(exc.args[1] if len(exc.args) > 1 else exc, password)
     if code in _ERRORS:
         kind, advice = _ERRORS[code]
-        return SourceError(kind, '%s (MySQL error %s: %s)' % (advice, code, detail))
-    where = settings['unix_socket'] or '%s:%s' % (settings['host'] or 'localhost', settings['port'] or 3306)
+        return SourceError(kind, '%s (MySQL error %s at %s: %s)' % (advice, code, target, detail))
+    if code in (2006, 2013) and not connecting:
+        return SourceError('connection_lost', 'The database at %s closed the connection during the query (MySQL error '
+                                              '%s: %s). The server may have restarted or hit a limit '
+                                              '(max_execution_time, wait_timeout); run again, and look at its error '
+                                              'log if it keeps happening.' % (target, code, detail))
+    if not connecting:
+        return SourceError('query', 'The query on the database at %s failed (MySQL error %s: %s).' % (target, code, detail))
     return SourceError('connect', 'Cannot connect to the database at %s: %s. Check login_host/login_port or '
-                                  'login_unix_socket, that the server runs, and that it listens there (MySQL '
-                                  'often listens on localhost only: run the task on the WordPress server).'
-                       % (where, detail))
+                                  'login_unix_socket (or the option file), that the server runs, and that it listens '
+                                  'there (MySQL often listens on localhost only: run the task on the WordPress server).'
+                       % (target, detail))

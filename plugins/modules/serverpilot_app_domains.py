@@ -47,8 +47,11 @@ options:
   max_removals:
     description:
       - Refuse, before any write, a run that would remove more domains than this, naming the count and the first few.
+      - A name and its C(www.) form count as one removal; each further spelling of a name counts on its own.
       - Guards an O(exclusive) sync from a source that is empty by mistake (a wrong table prefix, a truncated table,
         a restore in progress). Check mode reports the same refusal. Unset means no cap.
+      - A cap alone cannot protect a small network (a cap of 10 lets five customers be removed at once); the
+        C(multisite.serverpilot.domain_mapping) role also refuses a mapping source that returns nothing at all.
     type: int
   exclusive:
     description:

@@ -196,7 +196,8 @@ def work(run):
     elif not params['app_id']:
         raise CollectionError('Give domains, or app_id (with client_id and api_key) to read them from the app.')
     else:
-        names = run.client.get_app(params['app_id'])['domains']
+        # the app's own spellings (a trailing dot, upper case) normalised as given names are
+        names = [domains.comparison_key(name) for name in run.client.get_app(params['app_id'])['domains']]
     names, unchecked = certificates.checkable(names)
     results = certificates.check_all(names, params['port'], params['address'], params['connect_timeout'],
                                      params['ca_path'], params['tries'], params['delay'])

@@ -77,9 +77,16 @@ options:
     type: bool
     default: true
   connect_timeout:
-    description: Seconds to wait for the connection.
+    description: Seconds to wait for the TCP connection.
     type: int
     default: 10
+  query_timeout:
+    description:
+      - Seconds to wait for each answer once connected - the server's greeting, the login, the query's rows.
+      - With O(connect_timeout) this bounds the whole read, so a server that accepts the connection and never
+        answers fails the task instead of hanging it.
+    type: int
+    default: 30
   active_only:
     description: Only active mappings.
     type: bool
@@ -166,8 +173,8 @@ error_kind:
   type: str
   sample: source
 source_error:
-  description: On a V(source) failure, what failed - V(connect), V(credentials), V(database), V(table),
-    V(wp_config), V(table_prefix) or V(stages).
+  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
+    V(database), V(table), V(query), V(wp_config), V(table_prefix) or V(stages).
   returned: failure
   type: str
   sample: table
@@ -182,7 +189,7 @@ def work(run):
     settings = um.connection_settings(params)
     query = um.build_query(settings['table_prefix'], params['active_only'], params['stages'], params['blog_ids'])
     rows = um.fetch_mappings(settings, query, params['config_file'], params['ca_cert'], params['check_hostname'],
-                             params['connect_timeout'])
+                             params['connect_timeout'], params['query_timeout'])
     names, mappings, invalid = um.shape(rows)
     for row in invalid:
         run.warn('Skipped mapping row id %s (blog %s): domain %r %s; fix it in Ultimate Multisite.'
@@ -204,6 +211,7 @@ def main():
         ca_cert=dict(type='path'),
         check_hostname=dict(type='bool', default=True),
         connect_timeout=dict(type='int', default=10),
+        query_timeout=dict(type='int', default=30),
         active_only=dict(type='bool', default=True),
         stages=dict(type='list', elements='str', choices=list(um.STAGES), default=list(um.DEFAULT_STAGES)),
         blog_ids=dict(type='list', elements='int'),

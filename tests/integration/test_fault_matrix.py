@@ -53,6 +53,44 @@ def test_dropped_connection_is_retried(standin, playbook):
     assert methods(standin)[0] == ('GET', 'dropped')
 
 
+@pytest.mark.parametrize('fault, label', [({'cut': True}, 'applied-then-cut'), ({'drop': 'after'}, 'applied-then-dropped')])
+def test_a_write_whose_answer_was_lost_is_confirmed_by_reading(standin, playbook, fault, label):
+    """The POST went through but its answer was cut off or lost: the run reads the app, sees its list there,
+    and says it changed the app - with one POST, never a replay."""
+    app = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(count=1, method='POST', **fault)
+    result = playbook(domains_task(app, '[b.example.com]', www='never')).results[0]
+    assert not result['failed'], result
+    assert result['changed'] is True and result['domains'] == ['a.example.com', 'b.example.com']
+    assert [m for m in methods(standin) if m[0] == 'POST'] == [('POST', label)]
+    assert standin.state.app(app)['domains'] == ['a.example.com', 'b.example.com']
+
+
+def test_a_read_cut_off_mid_body_is_retried(standin, playbook):
+    app = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(cut=True, count=1, method='GET')
+    result = playbook(domains_task(app, '[a.example.com]', www='never')).results[0]
+    assert not result['failed'] and result['changed'] is False, result
+    assert methods(standin) == [('GET', 'applied-then-cut'), ('GET', 200)]
+
+
+@pytest.mark.parametrize('module, args, method', [
+    ('serverpilot_autossl', 'force_ssl: true', 'POST'),
+    ('serverpilot_app_domains', 'domains: [b.example.com]', 'POST'),
+    ('serverpilot_app_info', '', 'GET'),
+])
+def test_a_redirect_fails_naming_the_location_and_changes_nothing(standin, playbook, module, args, method):
+    app = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(status=302, count=1, method=method, location='https://elsewhere.example/login')
+    task = ('- name: redirected\n  multisite.serverpilot.%s:\n    app_id: %s\n    %s\n  ignore_errors: true\n'
+            % (module, app, args))
+    result = playbook(task).results[0]
+    assert result['failed'] and result['changed'] is False, result
+    assert result['error_kind'] == 'unexpected_response' and 'https://elsewhere.example/login' in result['msg']
+    assert standin.state.app(app)['domains'] == ['a.example.com'] and standin.state.app(app)['ssl'] is None
+    assert not any(e['path'].startswith('/login') for e in standin.state.api_calls())
+
+
 def test_a_timeout_is_retried(standin, playbook):
     app = standin.state.add_app(domains=[])
     standin.state.add_fault(delay=2.5, count=1, method='GET', status=200)

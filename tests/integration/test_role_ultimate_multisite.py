@@ -86,12 +86,13 @@ def test_scheduled_sync_adds_keeps_and_removes(standin, tls_endpoint, mariadb, n
     assert 'shop.example.com' in domains
 
 
-def test_an_emptied_table_fails_on_max_removals_with_no_write(standin, tls_endpoint, mariadb, network, tmp_path):
+def test_a_mass_removal_fails_on_max_removals_with_no_write(standin, tls_endpoint, mariadb, network, tmp_path):
     app = standin.state.add_app(domains=['network.example'])
+    mariadb.insert('umsync', 'wpnet_', [{'blog_id': 9, 'domain': 'kept.example.com'}])
     rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra={'serverpilot_max_removals': 2})
     assert rc == 0, out[-3000:]
     before = standin.state.app(app)['domains']
-    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    mariadb.sql("DELETE FROM wpnet_wu_domain_mappings WHERE domain <> 'kept.example.com'", 'umsync')
     standin.state.log.clear()
     rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra={'serverpilot_max_removals': 2})
     assert rc != 0
@@ -104,3 +105,37 @@ def test_an_emptied_table_fails_on_max_removals_with_no_write(standin, tls_endpo
                    args=['--check'])
     assert rc != 0 and 'max_removals=2' in out
     assert standin.state.writes() == []
+
+
+def test_an_emptied_table_never_strips_a_small_network(standin, tls_endpoint, mariadb, network, tmp_path):
+    """Five customers, the role's defaults (max_removals 10, www always): a DELETE of every mapping row used to
+    remove all ten names. An empty source is refused while the app holds names from it, whatever the cap."""
+    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    mariadb.insert('umsync', 'wpnet_', [{'blog_id': b, 'domain': 'customer%d.example.com' % b} for b in range(2, 7)])
+    app = standin.state.add_app(domains=['network.example'])
+    defaults = {'serverpilot_www': 'always', 'serverpilot_max_removals': 10}
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra=defaults)
+    assert rc == 0, out[-3000:]
+    before = standin.state.app(app)['domains']
+    assert len(before) == 13  # 5 customers and the network's own name, each with www., and the wildcard
+    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    standin.state.log.clear()
+    for args in ([], ['--check']):
+        rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app, extra=defaults, args=args)
+        assert rc != 0, out[-3000:]
+        assert 'The mapping source returned no mappings' in out and 'serverpilot_source_may_be_empty' in out
+        assert 'customer2.example.com' in out
+        assert standin.state.writes() == [] and standin.state.app(app)['domains'] == before
+    # the operator says the network really has none: the customers' names go, the network's own stay
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app,
+                   extra=dict(defaults, serverpilot_source_may_be_empty=True))
+    assert rc == 0, out[-3000:]
+    assert sorted(standin.state.app(app)['domains']) == ['*.network.example', 'network.example', 'www.network.example']
+
+
+def test_an_empty_source_on_an_app_without_customer_names_is_fine(standin, tls_endpoint, mariadb, network, tmp_path):
+    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    app = standin.state.add_app(domains=['network.example'])
+    rc, out = sync(standin, tls_endpoint, mariadb, tmp_path, app)
+    assert rc == 0, out[-3000:]
+    assert sorted(standin.state.app(app)['domains']) == ['*.network.example', 'network.example', 'www.network.example']

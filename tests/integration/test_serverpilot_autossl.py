@@ -160,6 +160,18 @@ def test_action_error_fails_naming_the_action(standin, playbook):
     assert result['changed'] is True  # the call went through; the server failed to apply it
 
 
+def test_replacing_a_custom_certificate_that_fails_half_way_reports_the_truth(standin, playbook):
+    """The DELETE went through, then its action ended in error: the certificate is gone, and the failure
+    must say so instead of reporting the state before the run."""
+    app = standin.state.add_app(domains=DOMAINS, ssl='custom')
+    standin.state.fail_next_actions = 1
+    result = playbook(task(app, replace_custom_cert='true', force_ssl='true')).results[0]
+    assert result['failed'] and result['error_kind'] == 'action_error' and result['changed'] is True
+    assert standin.state.app(app)['ssl'] is None
+    assert result['ssl'] == {'auto': False, 'force': False, 'custom_cert': False}
+    assert 'custom certificate was already deleted' in result['msg'] and 'no SSL at all' in result['msg']
+
+
 def test_force_true_with_absent_is_refused_before_any_call(standin, playbook):
     app = standin.state.add_app(domains=DOMAINS, ssl='auto')
     result = playbook(task(app, state='absent', force_ssl='true')).results[0]

@@ -3,6 +3,8 @@
 """ultimate_multisite_domains_info through ansible-playbook against a real MariaDB server."""
 
 import itertools
+import socket
+import time
 
 import pytest
 
@@ -157,9 +159,113 @@ def test_bad_wp_config(playbook, tmp_path, content, words, mariadb):
     assert result['failed'] and result['error_kind'] == 'source' and result['source_error'] == 'wp_config' and words in result['msg']
 
 
-def test_the_database_is_never_written(mariadb, network, playbook):
-    # the reader user may only SELECT, and the table is the same afterwards
-    before = mariadb.sql('CHECKSUM TABLE wp_wu_domain_mappings', network)
-    result = playbook(task(**by_options(mariadb, network))).results[0]
-    assert not result['failed']
-    assert mariadb.sql('CHECKSUM TABLE wp_wu_domain_mappings', network) == before
+# -- hardening: files, users and servers as real networks have them ------------------------------------------------
+
+def sql_string(value):
+    """A value as a MariaDB string literal (the server reads backslash escapes)."""
+    return "'%s'" % value.replace('\\', '\\\\').replace("'", "''")
+
+
+def wp_config_file(tmp_path, mariadb, database, user, password_literal, extra='', encoding='utf-8'):
+    path = tmp_path / 'wp-config.php'
+    text = ("<?php\n// Réglages de la base de données\ndefine('DB_NAME', '%s');\ndefine('DB_USER', '%s');\n"
+            "define('DB_PASSWORD', %s);\ndefine('DB_HOST', '127.0.0.1:%d');\n%s"
+            % (database, user, password_literal, mariadb.port, extra))
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+@pytest.mark.parametrize('label, password, literal, encoding', [
+    ('a Latin-1 file with an accented comment', 'plain-pass-1', "'plain-pass-1'", 'latin-1'),
+    ('single quotes keep a backslash', 'ab\\cd', "'ab\\cd'", 'utf-8'),
+    ("single quotes: only \\' and \\\\ are escapes", "it's\\x", "'it\\'s\\\\x'", 'utf-8'),
+    ('double quotes: PHP escapes', 'tab\there$', '"tab\\there\\$"', 'utf-8'),
+    ('a UTF-8 password', 'Pässwört€42', "'Pässwört€42'", 'utf-8'),
+    ('a UTF-8 password mariadb also takes', 'Pässwört42', "'Pässwört42'", 'utf-8'),
+])
+def test_wp_config_passwords_as_php_and_wordpress_read_them(mariadb, network, playbook, tmp_path, label, password,
+                                                            literal, encoding):
+    user = 'wpq%d' % next(_names)
+    for host in ('localhost', '127.0.0.1'):
+        mariadb.sql("CREATE USER '%s'@'%s' IDENTIFIED BY %s; GRANT SELECT ON `%s`.* TO '%s'@'%s';"
+                    % (user, host, sql_string(password), network, user, host))
+    path = wp_config_file(tmp_path, mariadb, network, user, literal, encoding=encoding)
+    run = playbook(task(wp_config=path, config_file='/nonexistent/my.cnf'))
+    assert not run.results[0]['failed'], (label, run.results[0])
+    assert 'shop.example.com' in run.results[0]['domains']
+
+
+def test_a_wrong_utf8_password_is_never_quoted(mariadb, network, playbook, tmp_path):
+    path = wp_config_file(tmp_path, mariadb, network, 'wpreader', "'Fälsch€pw'")
+    run = playbook(task(wp_config=path, config_file='/nonexistent/my.cnf'), args=['-vvv'])
+    result = run.results[0]
+    assert result['failed'] and result['source_error'] == 'credentials'
+    for part in ('Fälsch', '€', 'lsch', '\\u20ac', 'position'):
+        assert part not in result['msg'] and part not in run.stdout, part
+
+
+@pytest.mark.parametrize('extra, setting, lines', [
+    ("$table_prefix = 'old_';\n$table_prefix = 'wp_';\n", '$table_prefix', '7, 8'),
+    ("define('DB_NAME', 'stale_db');\n", 'DB_NAME', '3, 7'),
+])
+def test_a_setting_given_twice_is_refused_with_its_lines(mariadb, network, playbook, tmp_path, extra, setting,
+                                                         lines):
+    path = wp_config_file(tmp_path, mariadb, network, 'wpreader', "'%s'" % PASSWORD, extra=extra)
+    result = playbook(task(wp_config=path, config_file='/nonexistent/my.cnf')).results[0]
+    assert result['failed'] and result['source_error'] == 'wp_config', result
+    assert '%s 2 times with different values (lines %s)' % (setting, lines) in result['msg']
+
+
+def test_the_same_value_twice_is_fine(mariadb, network, playbook, tmp_path):
+    path = wp_config_file(tmp_path, mariadb, network, 'wpreader', "'%s'" % PASSWORD,
+                          extra="$table_prefix = 'wp_';\n$table_prefix = 'wp_';\n")
+    assert not playbook(task(wp_config=path, config_file='/nonexistent/my.cnf')).results[0]['failed']
+
+
+def test_the_option_files_host_applies_and_is_named(mariadb, network, playbook, tmp_path):
+    cnf = tmp_path / 'my.cnf'
+    cnf.write_text('[client]\nhost = 127.0.0.2\nport = %d\nuser = wpreader\npassword = %s\n' % (mariadb.port, PASSWORD))
+    result = playbook(task(config_file=str(cnf), database=network, connect_timeout=3)).results[0]
+    # the server listens on 127.0.0.1 only: reaching it would mean the file's host was ignored
+    assert result['failed'] and result['source_error'] == 'connect', result
+    assert 'at 127.0.0.2:%d' % mariadb.port in result['msg']
+    cnf.write_text('[client]\nhost = 127.0.0.1\nport = %d\nuser = wpreader\npassword = %s\n' % (mariadb.port, PASSWORD))
+    assert not playbook(task(config_file=str(cnf), database=network)).results[0]['failed']
+
+
+def test_a_server_that_never_greets_is_bounded_by_query_timeout(playbook):
+    silent = socket.socket()
+    silent.bind(('127.0.0.1', 0))
+    silent.listen(5)
+    started = time.monotonic()
+    try:
+        result = playbook(task(login_host='127.0.0.1', login_port=silent.getsockname()[1], login_user='x',
+                               login_password='y', database='z', config_file='/nonexistent', connect_timeout=3,
+                               query_timeout=2)).results[0]
+    finally:
+        silent.close()
+    assert result['failed'] and result['source_error'] == 'connect', result
+    assert time.monotonic() - started < 20  # without a read timeout PyMySQL waits for the greeting for ever
+
+
+def test_select_denied_is_named_as_a_grants_problem(mariadb, network, playbook):
+    mariadb.sql("CREATE TABLE IF NOT EXISTS `%s`.other (id INT)" % network)
+    for host in ('localhost', '127.0.0.1'):
+        mariadb.sql("CREATE USER IF NOT EXISTS 'wpother'@'%s' IDENTIFIED BY '%s'; "
+                    "GRANT SELECT ON `%s`.other TO 'wpother'@'%s';" % (host, PASSWORD, network, host))
+    result = playbook(task(**by_options(mariadb, network, login_user='wpother'))).results[0]
+    assert result['failed'] and result['source_error'] == 'grants', result
+    assert 'GRANT SELECT' in result['msg'] and 'Cannot connect' not in result['msg']
+
+
+def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, network):
+    """The reader's own guard, shown with a user that has INSERT: a write in its session is refused."""
+    from ansible_collections.multisite.serverpilot.plugins.module_utils import ultimate_multisite as um
+    mariadb.create_user('wpwriter', PASSWORD, network, privileges='SELECT, INSERT')
+    settings = um.connection_settings(by_options(mariadb, network, login_user='wpwriter'))
+    insert = ("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage, "
+              "date_created) VALUES (9, 'written.example.com', 1, 0, 0, 'done', NOW())", [])
+    with pytest.raises(um.SourceError) as info:
+        um.fetch_mappings(settings, insert, config_file='/nonexistent/my.cnf')
+    assert '1792' in info.value.msg  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+    assert 'written.example.com' not in mariadb.sql('SELECT domain FROM wp_wu_domain_mappings', network)

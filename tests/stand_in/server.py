@@ -115,15 +115,19 @@ class StandInState:
                 'cacerts': _fake_pem('CERTIFICATE', 'ca'), 'auto': True, 'force': force}
 
     def add_fault(self, status=None, count=1, method=None, path=None, retry_after=None, body=None,
-                  drop=False, delay=0.0):
+                  drop=False, delay=0.0, cut=False, trickle=0.0, location=None):
         """The next ``count`` matching requests get ``status``, or are delayed first, or dropped.
 
         ``drop=True`` closes the connection before the request is handled;
         ``drop='after'`` handles it, then closes without answering (the change is applied, the answer lost).
+        ``cut=True`` handles it and sends the headers and half the body, then closes (an answer cut off).
+        ``trickle`` handles it and sends the body one byte every ``trickle`` seconds.
+        ``location`` (with a 3xx ``status``) answers with that redirect, before the request is handled.
         """
         with self.lock:
             self.faults.append({'status': status, 'count': count, 'method': method, 'path': path,
-                                'retry_after': retry_after, 'body': body, 'drop': drop, 'delay': delay})
+                                'retry_after': retry_after, 'body': body, 'drop': drop, 'delay': delay,
+                                'cut': cut, 'trickle': trickle, 'location': location})
 
     def add_mutation(self, method, path, nth=1, app_id=None, add=(), remove=()):
         """After the ``nth`` matching request is answered, another writer changes an app's domains."""
@@ -353,7 +357,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - quiet: tests read the request log instead
         pass
 
-    def _send(self, status, payload, extra_headers=None, raw=None):
+    def _send(self, status, payload, extra_headers=None, raw=None, cut=False, trickle=0.0):
         data = raw.encode() if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header('Content-Type', 'text/html' if raw is not None else 'application/json')
@@ -361,6 +365,18 @@ class Handler(BaseHTTPRequestHandler):
         for key, value in (extra_headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
+        if cut:
+            self.wfile.write(data[:len(data) // 2])
+            return
+        if trickle:
+            try:
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(trickle)
+            except OSError:
+                pass  # the client gave up
+            return
         self.wfile.write(data)
 
     def _dispatch(self, method):
@@ -387,6 +403,8 @@ class Handler(BaseHTTPRequestHandler):
                 with state.lock:
                     state.log.append(entry)
                 headers = {'Retry-After': str(fault['retry_after'])} if fault['retry_after'] is not None else {}
+                if fault['location']:
+                    headers['Location'] = fault['location']
                 if fault['body'] is not None:
                     self._send(fault['status'], None, headers, raw=fault['body'])
                 else:
@@ -421,6 +439,11 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault['drop'] == 'after':
             entry['status'] = 'applied-then-dropped'
             self.close_connection = True
+            return
+        if fault and (fault['cut'] or fault['trickle']):
+            entry['status'] = 'applied-then-cut' if fault['cut'] else 'trickled'
+            self.close_connection = True
+            self._send(status, payload, cut=fault['cut'], trickle=fault['trickle'])
             return
         self._send(status, payload)
 

@@ -22,7 +22,7 @@ def transport_error(applied, retry_after=None, status=503):
 
 class FakeClient:
     def __init__(self, domains=(), ssl=None, autossl=None, retries=2, writes=(), other_writer=None,
-                 step_outcomes=None):
+                 step_outcomes=None, failing_actions=()):
         self.app = {'domains': list(domains), 'ssl': dict(ssl or {'auto': False, 'force': False, 'custom_cert': False}),
                     'autossl': autossl if autossl is not None else {'available': True, 'domains': list(domains)}}
         self.retries = retries
@@ -32,7 +32,10 @@ class FakeClient:
         # read number -> function(domains) -> domains: another writer acting just before that read
         self.other_writer = dict(other_writer or {})
         # SSL step -> 'replayed' (applied, then the replay refused with HTTP 400 after 2 tries)
+        # or 'refused' (HTTP 400 at the first try, nothing applied)
         self.step_outcomes = dict(step_outcomes or {})
+        # action ids whose wait ends in 'error'
+        self.failing_actions = set(failing_actions)
         self.log = []
         self.sleeps = []
         self.reads = 0
@@ -71,9 +74,15 @@ class FakeClient:
 
     def wait_for_action(self, action_id, wait_timeout):
         self.log.append(('WAIT', action_id))
+        if action_id in self.failing_actions:
+            raise ServerPilotError("ServerPilot action %s ended in 'error'." % action_id, action_id=action_id,
+                                   kind='action_error')
 
     def _ssl(self, step, change):
         self.log.append(step)
+        if self.step_outcomes.get(step) == 'refused':
+            raise ServerPilotError('ServerPilot API POST /apps/app1/ssl failed with HTTP 400.', status=400,
+                                   method='POST', path='/apps/app1/ssl', tries=1)
         ssl = self.app['ssl']
         change(ssl)
         if self.step_outcomes.get(step) == 'replayed':

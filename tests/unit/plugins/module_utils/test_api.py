@@ -3,6 +3,8 @@
 """The API client against the real stand-in server over HTTP (and HTTPS with a test CA)."""
 
 import json
+import socket
+import time
 
 import certifi
 
@@ -185,6 +187,8 @@ def test_check_api_url_accepts(url):
     ('', 'not an http(s) URL'),
     ('https://user:pw@api.serverpilot.io/v1', 'must not carry credentials'),
     ('https://api.serverpilot.io:port/v1', 'not a valid URL'),
+    ('http://evillocalhost/v1', 'clear text'),  # only localhost and names under .localhost are loopback
+    ('http://localhost.example.com/v1', 'clear text'),
 ])
 def test_check_api_url_refuses(url, words):
     with pytest.raises(ValueError) as info:
@@ -229,7 +233,7 @@ def test_redact_ssl_of_nothing():
 class TestTLS:
     @pytest.fixture
     def tls_standin(self, tmp_path):
-        trustme = pytest.importorskip('trustme')
+        import trustme  # requirements-dev.txt installs it: a missing one is a failure, not a skip
         ca = trustme.CA()
         cert = ca.issue_cert('127.0.0.1', 'localhost')
         certfile, keyfile, cafile = tmp_path / 'cert.pem', tmp_path / 'key.pem', tmp_path / 'ca.pem'
@@ -269,3 +273,99 @@ def test_an_empty_api_url_means_the_default():
     # what an AWX credential injects when its optional URL is left blank
     assert api.ServerPilotClient('cid', 'key', '').api_url == api.DEFAULT_API_URL
     assert api.ServerPilotClient('cid', 'key', None).api_url == api.DEFAULT_API_URL
+
+
+# -- hardening: retry set, cut-off answers, redirects, proxies, total deadline ------------------------------------
+
+@pytest.mark.parametrize('status', sorted(api.RETRY_STATUSES))
+def test_every_retry_status_is_retried(standin, client, status):
+    standin.state.add_fault(status=status, count=1)
+    assert client.list_apps() == []
+    assert [e['status'] for e in standin.state.api_calls()] == [status, 200]
+
+
+@pytest.mark.parametrize('status', [400, 401, 402, 403, 404, 409, 501])
+def test_other_statuses_are_not_retried(standin, client, status):
+    standin.state.add_fault(status=status, count=2)
+    with pytest.raises(api.ServerPilotError):
+        client.list_apps()
+    assert client.calls == 1
+
+
+def test_an_answer_cut_off_mid_body_is_retried(standin, client):
+    app_id = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(cut=True, count=1, method='GET')
+    assert client.get_app(app_id)['domains'] == ['a.example.com']
+    assert [e['status'] for e in standin.state.api_calls()] == ['applied-then-cut', 200]
+
+
+def test_a_domain_write_cut_off_is_not_replayed_and_says_it_may_have_gone_through(standin, client):
+    app_id = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(cut=True, count=1, method='POST')
+    with pytest.raises(api.ServerPilotError) as info:
+        client.set_app_domains(app_id, ['a.example.com', 'b.example.com'])
+    assert info.value.retryable and info.value.maybe_applied and info.value.kind == 'transport'
+    assert 'cut off' in info.value.msg
+    assert len(standin.state.writes()) == 1  # sent once, never replayed by the client
+
+
+@pytest.mark.parametrize('method, status', [('GET', 301), ('POST', 302), ('POST', 307), ('DELETE', 308)])
+def test_a_redirect_is_never_followed(standin, client, method, status):
+    app_id = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(status=status, count=1, method=method, location='https://elsewhere.example/v1/x')
+    call = {'GET': lambda: client.get_app(app_id),
+            'POST': lambda: client.set_app_domains(app_id, ['b.example.com']),
+            'DELETE': lambda: client.delete_ssl(app_id)}[method]
+    with pytest.raises(api.ServerPilotError) as info:
+        call()
+    assert info.value.kind == 'unexpected_response' and info.value.status == status
+    assert 'https://elsewhere.example/v1/x' in info.value.msg and 'never redirects' in info.value.msg
+    assert client.calls == 1 and len(standin.state.api_calls()) == 1
+    assert standin.state.app(app_id)['domains'] == ['a.example.com']
+
+
+def test_a_plain_http_loopback_api_is_never_proxied(standin, monkeypatch):
+    """With HTTP_PROXY set, Basic auth to a plain-http loopback API would reach the proxy in clear text."""
+    proxy = socket.socket()
+    proxy.bind(('127.0.0.1', 0))
+    proxy.listen(5)
+    proxy.settimeout(0.5)
+    address = 'http://127.0.0.1:%d' % proxy.getsockname()[1]
+    for name in ('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.setenv(name, address)
+    for name in ('NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    client = api.ServerPilotClient(DEFAULT_CLIENT_ID, DEFAULT_API_KEY, standin.url, retries=0)
+    try:
+        assert client.list_apps() == []
+        with pytest.raises(socket.timeout):
+            proxy.accept()  # nothing ever connected to the proxy
+    finally:
+        client.close()
+        proxy.close()
+
+
+def test_a_trickling_answer_is_bounded_by_the_timeout(standin):
+    standin.state.add_app(domains=['a%d.example.com' % i for i in range(20)])
+    standin.state.add_fault(trickle=0.2, count=1, method='GET')
+    client = api.ServerPilotClient(DEFAULT_CLIENT_ID, DEFAULT_API_KEY, standin.url, timeout=1, retries=0)
+    started = time.monotonic()
+    with pytest.raises(api.ServerPilotError) as info:
+        client.list_apps()
+    elapsed = time.monotonic() - started
+    assert info.value.kind == 'transport' and 'timed out' in info.value.msg
+    assert elapsed < 2.5  # a per-read timeout alone would have waited for every byte (> 60 s)
+    client.close()
+
+
+@pytest.mark.parametrize('payload, words', [
+    ({'data': None}, 'without data'),
+    ({'data': {'id': 'x'}}, 'data.domains'),
+    ({'data': {'id': 'x', 'domains': []}}, 'data.ssl'),
+    ({'nothing': 1}, 'without data'),
+])
+def test_an_app_answer_without_what_the_document_promises(standin, client, payload, words):
+    standin.state.add_fault(status=200, count=1, body=json.dumps(payload))
+    with pytest.raises(api.ServerPilotError) as info:
+        client.get_app('x')
+    assert info.value.kind == 'unexpected_response' and words in info.value.msg

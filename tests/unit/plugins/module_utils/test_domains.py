@@ -161,6 +161,30 @@ def test_plan_exclusive_collapses_duplicates_on_the_app():
     the_plan = rules.plan(['a.example', 'A.example'], ['a.example'], 'present', True)
     assert the_plan.after == ['a.example']
     assert the_plan.changed
+    # the dropped spelling is reported and counted, and the kept name is never planned for removal
+    assert the_plan.removed == ['A.example'] and the_plan.drop == []
+    assert rules.removal_count(the_plan.removed) == 1
+    with pytest.raises(rules.DomainError) as info:
+        rules.check_removals(the_plan.removed, 0, 'app1')
+    assert info.value.kind == 'removals'
+
+
+@pytest.mark.parametrize('removed, count', [
+    (['a.example', 'www.a.example'], 1),                      # a name and its www. form are one removal
+    (['a.example', 'www.a.example', 'b.example', 'www.b.example', 'c.example'], 3),
+    (['www.only.example'], 1),
+    (['a.example', 'A.example'], 2),                          # two spellings on the app: two entries go
+    ([], 0),
+])
+def test_removal_count(removed, count):
+    assert rules.removal_count(removed) == count
+
+
+def test_a_cap_of_ten_is_five_customers_with_www():
+    removed = [n for i in range(6) for n in ('c%d.example' % i, 'www.c%d.example' % i)]
+    rules.check_removals(removed[:10], 5, 'app1')
+    with pytest.raises(rules.DomainError, match='remove 6 domains'):
+        rules.check_removals(removed, 5, 'app1')
 
 
 def test_plan_refuses_an_unknown_state():

@@ -83,3 +83,32 @@ def test_a_refused_step_that_did_not_take_effect_fails():
         ssl_sync.sync_ssl(client, 'app1', force_ssl=True, result=result)
     assert info.value.kind == 'refused'
     assert result['changed'] is True and result['action_ids'] == ['action1']  # AutoSSL went on before
+
+
+@pytest.mark.parametrize('script, kind', [
+    ({'failing_actions': ['action1']}, 'action_error'),           # the DELETE's action ends in error
+    ({'step_outcomes': {'enable_autossl': 'refused'}}, 'refused'),  # AutoSSL refused after the DELETE
+])
+def test_replacing_a_custom_certificate_fails_truthfully(script, kind):
+    client = FakeClient(domains=['a.test'], ssl=CUSTOM, **script)
+    result = {}
+    with pytest.raises(CollectionError) as info:
+        ssl_sync.sync_ssl(client, 'app1', replace_custom_cert=True, result=result)
+    assert info.value.kind == kind
+    # the result says what is true now, not the state before the run
+    assert result['ssl'] == OFF and result['changed'] is True
+    assert 'custom certificate was already deleted' in info.value.msg and 'no SSL at all' in info.value.msg
+
+
+def test_a_final_state_other_than_planned_is_not_reported_as_success():
+    client = FakeClient(domains=['a.test'], ssl=OFF)
+    original = client.enable_autossl
+
+    def accepted_but_ignored(app_id):
+        action = original(app_id)
+        client.app['ssl']['auto'] = False  # the server answered, yet nothing changed
+        return action
+    client.enable_autossl = accepted_but_ignored
+    with pytest.raises(CollectionError) as info:
+        ssl_sync.sync_ssl(client, 'app1')
+    assert info.value.kind == 'unexpected_response' and 'reports SSL' in info.value.msg

@@ -115,3 +115,43 @@ def test_shape_normalises_dedupes_and_sets_bad_rows_apart():
     assert invalid == [{'id': 4, 'blog_id': 3, 'domain': 'bad_name..example',
                         'reason': "has a label 'bad_name' with characters other than letters, digits and inner "
                                   "hyphens"}]
+
+
+@pytest.mark.parametrize('code, connecting, kind, words', [
+    (2013, False, 'connection_lost', 'closed the connection during the query'),
+    (2006, False, 'connection_lost', 'closed the connection during the query'),
+    (2013, True, 'connect', 'Cannot connect to the database at db:3306'),
+    (1142, False, 'grants', 'GRANT SELECT'),
+    (1792, False, 'query', 'The query on the database at db:3306 failed (MySQL error 1792'),
+    (2003, True, 'connect', 'Cannot connect'),
+])
+def test_mysql_errors_point_the_right_way(code, connecting, kind, words):
+    exc = um.pymysql.err.OperationalError(code, "detail with s3cret-pw inside")
+    error = um._error(exc, 'db:3306', 's3cret-pw', connecting=connecting)
+    assert error.source_kind == kind and words in error.msg
+    assert 's3cret-pw' not in error.msg
+
+
+@pytest.mark.parametrize('text, expected', [
+    (r"define('DB_PASSWORD', 'ab\cd');", 'ab\\cd'),
+    (r"define('DB_PASSWORD', 'it\'s\\x');", "it's\\x"),
+    (r'define("DB_PASSWORD", "a\tb\$c\q\x41\101\u{20AC}");', 'a\tb$c\\qAA\u20ac'),
+])
+def test_php_string_rules(text, expected):
+    assert um.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == expected
+
+
+def test_line_numbers_survive_block_comments():
+    text = "<?php\n/* one\ntwo\nthree */\n$table_prefix = 'a_';\n$table_prefix = 'b_';\n"
+    with pytest.raises(um.SourceError) as info:
+        um.parse_wp_config(text)
+    assert '(lines 5, 6)' in info.value.msg and 'a_' not in info.value.msg
+
+
+def test_the_option_files_target_is_what_messages_name(tmp_path):
+    cnf = tmp_path / 'my.cnf'
+    cnf.write_text('[client]\nhost = 10.1.2.3\nport = 3307\n')
+    settings = {'host': None, 'port': None, 'unix_socket': None}
+    assert um.effective_target(settings, str(cnf)) == '10.1.2.3:3307'
+    assert um.effective_target(dict(settings, host='db'), str(cnf)) == 'db:3307'
+    assert um.effective_target(settings, None) == 'localhost:3306'

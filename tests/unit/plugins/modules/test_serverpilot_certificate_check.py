@@ -52,3 +52,18 @@ def test_a_missing_library_is_named_not_a_crash(endpoint, monkeypatch, library):
     with without(monkeypatch, library):
         result = run_main(main, args(endpoint, domains=['good.example.com']))
     assert result['error_kind'] == 'missing_library' and '(%s)' % library in result['msg']
+
+
+def test_a_missing_ca_path_is_named(endpoint, tmp_path):
+    missing = str(tmp_path / 'no-such-ca.pem')
+    result = run_main(main, dict(args(endpoint, domains=['good.example.com']), ca_path=missing))
+    assert result['error_kind'] == 'invalid_input' and missing in result['msg'] and 'Errno' not in result['msg']
+
+
+def test_the_apps_own_spellings_are_normalised(endpoint, standin):
+    from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID
+    app_id = standin.state.add_app(domains=['Good.Example.com.', 'www.good.example.com'])
+    result = run_main(main, args(endpoint, app_id=app_id, client_id=DEFAULT_CLIENT_ID, api_key=DEFAULT_API_KEY,
+                                 api_url=standin.url))
+    assert result['failed_domains'] == [] and result['api_calls'] == 1
+    assert [c['domain'] for c in result['certificates']] == ['good.example.com', 'www.good.example.com']
