@@ -54,6 +54,56 @@ def tls_endpoint(standin, tmp_path):
     endpoint.stop()
 
 
+class MessyNetwork:
+    """The test world of a real network: a real DNS server (dnsmasq), the app's server (a TLS endpoint on
+    127.0.0.2, the stand-in's lastaddress) and "elsewhere" (a CDN on 127.0.0.3, same port, another CA).
+
+    ``set_dns`` changes what the world's DNS says, for dnsmasq and for the stand-in's AutoSSL alike.
+    """
+
+    ZONES = ('example', 'example.com', 'example.net', 'example.org', 'test')
+
+    def __init__(self, standin, workdir):
+        from stand_in.dns_server import Dnsmasq
+        from stand_in.tls_endpoint import TLSEndpoint
+        self.state = standin.state
+        self.server_address = self.state.server_address
+        for name in ('server', 'cdn'):
+            os.makedirs(os.path.join(workdir, name), exist_ok=True)
+        self.tls = TLSEndpoint(host=self.server_address, state=self.state, workdir=os.path.join(workdir, 'server'))
+        self.cdn = TLSEndpoint(host='127.0.0.3', port=self.tls.port, workdir=os.path.join(workdir, 'cdn'))
+        self.state.dns = {}
+        self.dns = Dnsmasq(workdir, {}, self.ZONES)
+
+    def start(self):
+        self.tls.start()
+        self.cdn.start()
+        self.dns.start()
+        return self
+
+    def set_dns(self, records):
+        with self.state.lock:
+            self.state.dns = dict(records)
+        self.dns.update(records)
+
+    def stop(self):
+        self.dns.stop()
+        self.cdn.stop()
+        self.tls.stop()
+
+
+@pytest.fixture
+def messy_network(standin, tmp_path):
+    from stand_in.dns_server import dnsmasq_binary
+    if not dnsmasq_binary():
+        if os.environ.get('CI'):
+            pytest.fail('dnsmasq is not installed; .ci/run installs it (apt-get install dnsmasq-base)')
+        pytest.skip('dnsmasq is not installed here (apt-get install dnsmasq-base)')
+    world = MessyNetwork(standin, str(tmp_path)).start()
+    yield world
+    world.stop()
+
+
 class PlaybookRun:
     def __init__(self, proc, records):
         self.proc = proc

@@ -342,6 +342,15 @@ class ServerPilotClient:
                                    'at the ServerPilot API v1.', method='GET', path='/apps', kind='unexpected_response')
         return [redact_app(app) for app in apps]
 
+    def get_server(self, server_id):
+        """A server's details; ``lastaddress`` is the address a domain's DNS must point at."""
+        path = '/servers/%s' % quote(str(server_id), safe='')
+        server = self.request('GET', path, not_found="Server '%s' was not found." % server_id).get('data')
+        if not isinstance(server, dict):
+            raise ServerPilotError('GET %s answered without data, which the API document promises for a server.'
+                                   % path, method='GET', path=path, kind='unexpected_response')
+        return server
+
     def set_app_domains(self, app_id, domains):
         """Replace the app's whole domain list; returns (action id or None, the app as the answer gives it).
 

@@ -29,6 +29,7 @@ ERROR_KINDS = {
     'unexpected_response': 'the API answered with something its document does not describe',
     'conflict': "another writer kept replacing the app's domain list",
     'certificate': 'a domain did not serve a valid certificate',
+    'health': 'a domain the task must fail for (required, or any with fail_on=any) is not healthy',
     'source': "the network's database could not be read (detail in source_error)",
     'missing_library': 'a Python package the module needs is not installed',
 }

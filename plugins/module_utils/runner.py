@@ -31,6 +31,7 @@ LIBRARIES = {
     'publicsuffixlist': 'publicsuffixlist',
     'cryptography': 'cryptography',
     'PyMySQL': 'pymysql',
+    'dnspython': 'dns.resolver',
 }
 
 

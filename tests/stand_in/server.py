@@ -80,6 +80,13 @@ class StandInState:
             self.latency = 0.0
             self.action_open_polls = 0
             self.fail_next_actions = 0
+            # The world's DNS, when a test sets it: name -> addresses (A and AAAA). None: the legacy per-app
+            # ``dns_domains`` decide (every listed name points, unless the app says otherwise).
+            self.dns = None
+            # The address servers connect from (GET /servers/:id lastaddress), where the TLS endpoint listens.
+            self.server_address = '127.0.0.2'
+            # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min).
+            self.issuance_delay = 0.0
 
     # -- seeding ---------------------------------------------------------
 
@@ -94,13 +101,13 @@ class StandInState:
         with self.lock:
             app_id = app_id or _new_id()
             serverid = serverid or 'srv-standin'
-            self.servers.setdefault(serverid, {'id': serverid, 'name': serverid})
+            self.servers.setdefault(serverid, self._server(serverid))
             app = {
                 'id': app_id, 'datecreated': int(time.time()), 'name': name,
                 'sysuserid': 'sysuser-' + serverid, 'domains': list(domains), 'ssl': None,
                 'serverid': serverid, 'runtime': runtime,
                 '_autossl_after_polls': autossl_after_polls, '_polls': 0,
-                '_dns_domains': None if dns_domains is None else list(dns_domains),
+                '_dns_domains': None if dns_domains is None else list(dns_domains), '_pointing_since': {},
             }
             if ssl in ('auto', 'auto+force'):
                 app['ssl'] = self._auto_ssl(app_id, force=(ssl == 'auto+force'))
@@ -192,11 +199,45 @@ class StandInState:
             raise ApiError(404, 'App not found.')
         return app
 
+    def _server(self, serverid):
+        # the fields the API document lists for a server
+        now = int(time.time())
+        return {'id': serverid, 'name': serverid, 'autoupdates': True, 'firewall': True,
+                'lastaddress': self.server_address, 'datecreated': now - 86400, 'lastconn': now,
+                'created_by': 'installer', 'deny_unknown_domains': False}
+
+    def points(self, app, name):
+        """Whether ``name``'s DNS points at the app's server (every address of it is the server's)."""
+        if self.dns is None:
+            return app['_dns_domains'] is None or name in app['_dns_domains']
+        addresses = self.dns.get(name) or []
+        return bool(addresses) and all(a == self.servers[app['serverid']]['lastaddress'] for a in addresses)
+
+    def covered_names(self, app):
+        """The listed names AutoSSL's certificate covers now: pointing at the server for issuance_delay seconds.
+
+        Never friendlier than ServerPilot: no certificate before DNS points, and none at once.
+        """
+        now = time.monotonic()
+        since = app['_pointing_since']
+        for name in list(since):
+            if name not in app['domains'] or not self.points(app, name):
+                del since[name]
+        for name in app['domains']:
+            if name not in since and self.points(app, name):
+                since[name] = now
+        return [d for d in app['domains'] if d in since and now - since[d] >= self.issuance_delay]
+
+    def covers(self, name):
+        """Whether an app with AutoSSL on covers ``name`` (what the TLS endpoint serves by)."""
+        with self.lock:
+            return any(app['ssl'] and app['ssl']['auto'] and name in self.covered_names(app)
+                       for app in self.apps.values())
+
     def _autossl(self, app):
         if app['_polls'] < app['_autossl_after_polls']:
             return {'available': False}
-        dns = app['_dns_domains']
-        covered = [d for d in app['domains'] if dns is None or d in dns]
+        covered = self.covered_names(app)
         if not covered:
             return {'available': False}
         return {'available': True, 'domains': covered}
@@ -243,6 +284,13 @@ class StandInState:
                         raise ApiError(400, 'App does not have SSL enabled.')
                     app['ssl'] = None
                     return 200, {'actionid': self._action(app['serverid']), 'data': {}}
+            if len(parts) == 2 and parts[0] == 'servers' and method == 'GET':
+                server = self.servers.get(parts[1])
+                if server is None:
+                    raise ApiError(404, 'Server not found.')
+                return 200, {'data': dict(server)}
+            if parts == ['servers'] and method == 'GET':
+                return 200, {'data': [dict(s) for s in self.servers.values()]}
             if len(parts) == 2 and parts[0] == 'actions' and method == 'GET':
                 action = self.actions.get(parts[1])
                 if action is None:
@@ -255,7 +303,7 @@ class StandInState:
                 data = {'id': action['id'], 'serverid': action['serverid'], 'status': status,
                         'datecreated': action['datecreated']}
                 return 200, {'data': data}
-        if parts and parts[0] in ('apps', 'actions'):
+        if parts and parts[0] in ('apps', 'actions', 'servers'):
             raise ApiError(405, 'Method not allowed.')
         raise ApiError(404, 'Not found.')
 
@@ -285,6 +333,7 @@ class StandInState:
                         raise ApiError(409, 'Domain %s is already used by another app on this server.'
                                        % sorted(taken)[0])
             app['domains'] = list(domains)
+            self.covered_names(app)  # issuance starts now for names that already point
         if 'runtime' in body:
             app['runtime'] = body['runtime']
         return {'actionid': self._action(app['serverid']), 'data': self._public(app)}

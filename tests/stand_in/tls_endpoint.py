@@ -17,6 +17,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 from collections import Counter
 
 import trustme
@@ -66,8 +67,11 @@ class _Listener:
 
 
 class TLSEndpoint(_Listener):
-    def __init__(self, host='127.0.0.1', port=0, state=None, workdir=None):
+    def __init__(self, host='127.0.0.1', port=0, state=None, workdir=None, latency=0.0):
         super().__init__(host, port)
+        self.host = host
+        # seconds added before each handshake: a real server's round trips, for the benchmark
+        self.latency = latency
         self.ca = trustme.CA(organization_name='Stand-in Encrypt')
         self._self_signer = trustme.CA(organization_name='ServerPilot default certificate')
         self.workdir = workdir or tempfile.mkdtemp(prefix='tls-endpoint-')
@@ -95,11 +99,8 @@ class TLSEndpoint(_Listener):
         return VALID
 
     def _autossl_covers(self, name):
-        with self.state.lock:
-            for app in self.state.apps.values():
-                if app['ssl'] and app['ssl']['auto'] and name in app['domains']:
-                    return True
-        return False
+        # only what AutoSSL covers now: listed, pointing at the server, issued after the delay
+        return self.state.covers(name)
 
     def _context(self, kind, name):
         key = (kind, name if kind in (VALID, EXPIRED) else None)
@@ -142,6 +143,8 @@ class TLSEndpoint(_Listener):
         # a default certificate for clients that send no SNI
         context.load_cert_chain(*self._default_chain())
         conn.settimeout(5)
+        if self.latency:
+            time.sleep(self.latency)
         try:
             with context.wrap_socket(conn, server_side=True) as tls:
                 tls.recv(1024)

@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The health workflow: the app's facts, every domain probed in parallel, classified, pending ones waited for.
+
+Per domain, the chain an operator would check by hand: DNS (A and AAAA), whether
+it points at the server, whether it is listed on the app and covered by AutoSSL,
+and one TLS handshake to the server's own address. A name that points elsewhere
+is classified from DNS alone: no connection ever goes to an address a customer
+chose. Waiting re-checks only ``pending`` domains, the only ones that can still
+become ``ok`` without anyone acting.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import certificates, domains, health, probes
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+
+FIELDS = ('issuer', 'not_after', 'days_left')
+
+
+def normalise_names(names):
+    """Domains as the collection writes them, IP addresses in canonical form; every bad entry named at once."""
+    result, problems = [], []
+    for raw in names:
+        try:
+            name = health.normalise_address(raw) if health.is_ip(str(raw).strip().strip('[]')) else \
+                domains.normalise_name(raw)
+        except ValueError as exc:
+            problems.append("'%s' %s" % (raw, exc))
+            continue
+        if name not in result:
+            result.append(name)
+    if problems:
+        raise CollectionError('Invalid domain names: %s.' % '; '.join(problems))
+    return result
+
+
+class AppFacts:
+    """What the API says of the app: its list, AutoSSL's coverage (None: unknown), the server's addresses."""
+
+    def __init__(self, listed=None, covered=None, server_addresses=()):
+        self.listed = listed
+        self.covered = covered
+        self.server_addresses = set(server_addresses)
+
+    @classmethod
+    def read(cls, client, app_id, server_addresses=None):
+        app = client.get_app(app_id)
+        autossl = app.get('autossl')
+        covered = None
+        if isinstance(autossl, dict):
+            # not available: no certificate covers anything yet; available: its list, when the API gives one
+            covered = set(autossl.get('domains') or []) if autossl.get('available') else set()
+            if autossl.get('available') and autossl.get('domains') is None:
+                covered = None
+        if server_addresses is None:
+            server = client.get_server(app['serverid'])
+            if not server.get('lastaddress'):
+                raise CollectionError("Server %s has no lastaddress in the API's answer; give server_addresses."
+                                      % app['serverid'], kind='unexpected_response')
+            server_addresses = [server['lastaddress']]
+        listed = set(domains.comparison_key(name) for name in app['domains'])
+        return cls(listed, covered, [health.normalise_address(a) for a in server_addresses]), app
+
+
+def _knows(collection, name):
+    return None if collection is None else name in collection
+
+
+def check_one(name, dns_facts, facts, options, handshake=certificates.check):
+    """Classify one name from its DNS facts, making at most the handshakes it needs."""
+    listed, covered = _knows(facts.listed, name), _knows(facts.covered, name)
+    certificate = None
+    if health.checkable(name):
+        addresses = dns_facts['a'] + dns_facts['aaaa']
+        address = health.handshake_address(addresses, facts.server_addresses)
+        if addresses and all(a in facts.server_addresses for a in addresses):
+            certificate = handshake(name, options['port'], address, options['connect_timeout'], options['ca_path'],
+                                    describe_failure=False)
+    status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered, certificate,
+                                             options['expiry_warning_days'])
+    if status == health.CERTIFICATE_INVALID and certificate and not certificate.get('issuer'):
+        # the operator needs the facts of a wrong certificate: only here is a second handshake worth it
+        certificate = handshake(name, options['port'], address, options['connect_timeout'], options['ca_path'],
+                                describe_failure=True)
+        status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered,
+                                                 certificate, options['expiry_warning_days'])
+    entry = {'name': name, 'status': status, 'reason': reason,
+             'addresses': dns_facts['a'] + dns_facts['aaaa'] if health.checkable(name) else [],
+             'points_to_server': points, 'listed': listed, 'covered': covered,
+             'required': name in options['required']}
+    for field in FIELDS:
+        entry[field] = certificate.get(field) if certificate and certificate.get('valid') else None
+    return entry
+
+
+def check_all(names, the_resolver, facts, options, handshake=certificates.check):
+    """Every name probed and classified, ``options['concurrency']`` at a time; returns (entries, dns facts)."""
+    def probe(name):
+        dns_facts = {'a': [], 'aaaa': [], 'error': None}
+        if health.checkable(name):
+            dns_facts = probes.lookup(the_resolver, name)
+        return check_one(name, dns_facts, facts, options, handshake), dns_facts
+    pairs = probes.in_parallel(probe, names, options['concurrency'])
+    return [entry for entry, dummy in pairs], dict((name, dns_facts) for name, (dummy, dns_facts) in zip(names, pairs))
+
+
+def run_health(names, the_resolver, facts, options, refresh=None, sleep=time.sleep, clock=time.monotonic,
+               handshake=certificates.check):
+    """Check every name, then keep re-checking only ``pending`` ones until they are ok or ``wait`` is over.
+
+    ``refresh()`` returns new AppFacts (AutoSSL's coverage changes while ServerPilot issues); None: keep them.
+    """
+    entries, dns_facts = check_all(names, the_resolver, facts, options, handshake)
+    deadline = clock() + options['wait']
+    while True:
+        pending = [e['name'] for e in entries if e['status'] in health.WAITABLE]
+        remaining = deadline - clock()
+        if not pending or remaining <= 0:
+            return entries
+        sleep(min(options['wait_delay'], remaining))
+        if refresh is not None:
+            facts = refresh()
+        again = dict(zip(pending, probes.in_parallel(
+            lambda name: check_one(name, dns_facts[name], facts, options, handshake), pending,
+            options['concurrency'])))
+        entries = [again.get(e['name'], e) for e in entries]
+
+
+def health_check(run):
+    """The module's work: check the options, gather the app's facts, run the check, fail only as fail_on says."""
+    params = run.params
+    for option, least in (('wait', 0), ('wait_delay', 0), ('connect_timeout', 0.001), ('concurrency', 1),
+                          ('expiry_warning_days', 0), ('port', 1)):
+        if params[option] < least:
+            raise CollectionError('%s must be at least %s.' % (option, least))
+    names = normalise_names(params['domains']) if params['domains'] is not None else None
+    required = normalise_names(params['required'])
+    try:
+        servers = [health.normalise_address(a) for a in params['server_addresses'] or []] or None
+    except ValueError as exc:
+        raise CollectionError('server_addresses must be IP addresses: %s.' % exc)
+    refresh = None
+    if params['app_id']:
+        facts, app = AppFacts.read(run.client, params['app_id'], servers)
+        servers = sorted(facts.server_addresses)
+        refresh = lambda: AppFacts.read(run.client, params['app_id'], servers)[0]  # noqa: E731
+        if names is None:
+            names = [health.normalise_address(n) if health.is_ip(n) else domains.comparison_key(n)
+                     for n in app['domains']]
+    elif names is None or servers is None:
+        raise CollectionError('Give app_id (with client_id and api_key), or domains and server_addresses.')
+    else:
+        facts = AppFacts(None, None, servers)
+    names += [name for name in required if name not in names]
+    keys = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days')
+    options = dict((key, params[key]) for key in keys)
+    options['required'] = set(required)
+    entries = run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']), facts, options,
+                         refresh)
+    run.result.update(domains=entries, summary=health.summary(entries))
+    failed = health.failures(entries, params['fail_on'], options['required'])
+    if failed:
+        raise CollectionError('%d of %d domains are not healthy (fail_on=%s): %s' % (
+            len(failed), len(entries), params['fail_on'],
+            ' '.join('%s: %s - %s' % (e['name'], e['status'], e['reason']) for e in failed)), kind='health')
+    return run.result

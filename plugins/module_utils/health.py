@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure per-domain health: the facts probed about one name -> one status and a reason for the operator.
+
+The probes (DNS, one TLS handshake) run first, elsewhere; everything here takes
+their results as plain values, so tests call it without a network.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+OK = 'ok'
+EXPIRING = 'expiring'
+PENDING = 'pending'
+DNS_MISSING = 'dns_missing'
+DNS_ELSEWHERE = 'dns_elsewhere'
+CERTIFICATE_INVALID = 'certificate_invalid'
+UNREACHABLE = 'unreachable'
+UNCHECKED = 'unchecked'
+STATUSES = (OK, EXPIRING, PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, UNCHECKED)
+# what a domain may still become without anyone acting: only these are worth waiting for
+WAITABLE = (PENDING,)
+FAILED_STATUSES = (PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, EXPIRING)
+
+# handshake outcomes (certificates.check's ``reason``) that mean nothing answered TLS
+_NO_ANSWER = ('connection refused', 'timeout', 'TLS handshake failed')
+
+
+def is_ip(name):
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
+def normalise_address(value):
+    """An IP address in its canonical text form (compressed IPv6); raises ValueError for anything else."""
+    return str(ipaddress.ip_address(str(value).strip().strip('[]')))
+
+
+def checkable(name):
+    """Whether a handshake can check ``name``: not a wildcard, not an IP address."""
+    return not name.startswith('*.') and not is_ip(name)
+
+
+def handshake_address(addresses, server_addresses):
+    """The server address to make the handshake to, or None.
+
+    Only an address of the server's own is ever connected to: customers write
+    their own DNS, and must never make the controller connect elsewhere.
+    """
+    for address in addresses:
+        if address in server_addresses:
+            return address
+    return None
+
+
+def _names(addresses):
+    return ', '.join(addresses) if addresses else 'none'
+
+
+def classify(name, dns, server_addresses, listed, covered, certificate=None, expiry_warning_days=14):
+    """One domain's status and reason from its probed facts.
+
+    ``dns``: {'a': [...], 'aaaa': [...], 'error': None or text}; ``server_addresses``: the server's addresses
+    (normalised); ``listed``: on the app's list; ``covered``: in AutoSSL's certificate (True, False or None
+    when the API does not say); ``certificate``: certificates.check's result for the handshake, or None when
+    none was made. Returns (status, reason, points_to_server).
+    """
+    if not checkable(name):
+        what = 'a wildcard' if name.startswith('*.') else 'an IP address'
+        return UNCHECKED, ('%s is %s: no DNS lookup or handshake can check it; ServerPilot never issues AutoSSL '
+                           'certificates for it.' % (name, what)), None
+    addresses = list(dns.get('a') or []) + list(dns.get('aaaa') or [])
+    servers = _names(sorted(server_addresses))
+    if not addresses:
+        if dns.get('error'):
+            return DNS_MISSING, ('%s could not be looked up (%s). Check the nameservers this check asks, then the '
+                                 "domain's DNS." % (name, dns['error'])), False
+        return DNS_MISSING, ('%s has no A or AAAA record. Point it at the server (%s); ServerPilot issues the '
+                             'certificate once it does, usually within 5-15 minutes.' % (name, servers)), False
+    elsewhere = [a for a in addresses if a not in server_addresses]
+    if elsewhere:
+        stray_v6 = [a for a in elsewhere if a in (dns.get('aaaa') or [])]
+        if stray_v6 and not [a for a in elsewhere if a in (dns.get('a') or [])] and dns.get('a'):
+            return DNS_ELSEWHERE, ('%s has the right A record, but its AAAA record points elsewhere (%s). Let\'s '
+                                   'Encrypt prefers IPv6, so issuance fails: remove the AAAA record or point it at '
+                                   'the server (%s).' % (name, _names(stray_v6), servers)), False
+        return DNS_ELSEWHERE, ('%s points at %s, not at the server (%s): a CDN or proxy in front, or another host. '
+                               'ServerPilot cannot issue its certificate until it points at the server; if a proxy '
+                               'is meant to be there, its certificate is its own business.'
+                               % (name, _names(elsewhere), servers)), False
+    if certificate is None:
+        return UNREACHABLE, '%s points at the server, but no handshake was made.' % name, True
+    if certificate.get('valid'):
+        days = certificate.get('days_left')
+        if days is not None and days < expiry_warning_days:
+            return EXPIRING, ('%s serves a valid certificate that expires in %d days (%s). ServerPilot renews at 30 '
+                              'days left, so renewal is failing: look at the app in the ServerPilot dashboard.'
+                              % (name, days, certificate.get('not_after'))), True
+        return OK, '%s serves a valid certificate (%d days left).' % (name, days if days is not None else 0), True
+    reason = certificate.get('reason') or 'invalid certificate'
+    if reason in _NO_ANSWER:
+        return UNREACHABLE, ('%s points at the server, but %s answered no TLS on that port (%s: %s). Check that the '
+                             'server is up and the firewall lets HTTPS in.'
+                             % (name, handshake_address(addresses, server_addresses), reason,
+                                certificate.get('detail'))), True
+    if listed is False:
+        return CERTIFICATE_INVALID, ('%s points at the server but is not on the app\'s domain list, so ServerPilot '
+                                     'will never issue its certificate: add it (serverpilot_app_domains).' % name), True
+    if covered is False:
+        return PENDING, ('%s points at the server and waits for ServerPilot to issue its certificate (usually 5-15 '
+                         'minutes after DNS points); the server still serves %s.' % (name, _describe(certificate))), True
+    return CERTIFICATE_INVALID, ('%s points at the server%s, yet the certificate it serves is wrong: %s (%s); served: '
+                                 '%s. Look at the app\'s SSL in the ServerPilot dashboard.'
+                                 % (name, ' and AutoSSL covers it' if covered else '', reason,
+                                    certificate.get('detail'), _describe(certificate))), True
+
+
+def _describe(certificate):
+    if not certificate.get('issuer'):
+        return 'a certificate that did not verify'
+    return 'a certificate for %s issued by %s, valid until %s' % (
+        ', '.join(certificate.get('names') or [certificate.get('subject') or '?']), certificate.get('issuer'),
+        certificate.get('not_after'))
+
+
+def summary(domains):
+    """Count per status, every status present (0 when none)."""
+    counts = dict((status, 0) for status in STATUSES)
+    for domain in domains:
+        counts[domain['status']] += 1
+    return counts
+
+
+def failures(domains, fail_on, required):
+    """The domains that fail the task: none for ``never``, any not ok for ``any``, required ones not ok otherwise."""
+    if fail_on == 'never':
+        return []
+    bad = [d for d in domains if d['status'] in FAILED_STATUSES]
+    if fail_on == 'any':
+        return bad
+    return [d for d in bad if d['name'] in required]

@@ -1,0 +1,260 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: serverpilot_domain_health
+short_description: Tell, per domain, whether it is served over valid HTTPS, and if not why and what to do
+version_added: 0.1.0
+description:
+  - Checks each domain the way an operator would by hand - its A and AAAA records, whether they point at the app's
+    server, whether the name is on the app's list and covered by AutoSSL, and one real TLS handshake to the
+    server's own address with the name as SNI, verified as a browser would.
+  - Each domain gets one status - V(ok), V(expiring), V(pending), V(dns_missing), V(dns_elsewhere),
+    V(certificate_invalid), V(unreachable) or V(unchecked) - and a reason that names the addresses and the next step.
+  - A network is never all healthy; the task fails only for the domains O(required) names (O(fail_on)), so a
+    scheduled sync stays green while one customer has not pointed DNS, and still reports that customer.
+  - Handshakes go only to the server's own addresses. A name that points elsewhere is classified from DNS alone, so
+    a customer, who writes their own DNS, can never make the controller connect to an address of their choosing.
+  - O(wait) keeps re-checking only the V(pending) domains - the only ones that can still become V(ok) without anyone
+    acting - until they are or the time is up; it never waits on a domain that cannot succeed.
+  - Checks run in parallel, at most O(concurrency) at a time.
+author:
+  - multisite.serverpilot maintainers (@multisite)
+extends_documentation_fragment:
+  - multisite.serverpilot.serverpilot
+  - multisite.serverpilot.serverpilot.attributes
+  - multisite.serverpilot.serverpilot.read_only
+options:
+  client_id:
+    description:
+      - The ServerPilot API client ID; only needed with O(app_id).
+      - If not set, the value of the E(SERVERPILOT_CLIENT_ID) environment variable is used.
+    type: str
+    required: false
+  api_key:
+    description:
+      - The ServerPilot API key; only needed with O(app_id).
+      - If not set, the value of the E(SERVERPILOT_API_KEY) environment variable is used.
+    type: str
+    required: false
+  app_id:
+    description:
+      - The app whose domains are checked; its list says which names are listed, its AutoSSL details which are
+        covered, and its server's C(lastaddress) where DNS must point.
+      - If not set, the value of the E(SERVERPILOT_APP_ID) environment variable is used.
+      - Without it, give O(domains) and O(server_addresses); V(listed) and V(covered) are then unknown.
+    type: str
+  domains:
+    description:
+      - The names to check. Default - the app's own list.
+      - Wildcards and IP addresses are reported as V(unchecked).
+    type: list
+    elements: str
+  required:
+    description:
+      - Names whose failure fails the task (with O(fail_on=required)). A required name not in O(domains) is checked too.
+    type: list
+    elements: str
+    default: []
+  fail_on:
+    description:
+      - V(required) fails the task only for O(required) names that are not V(ok) or V(unchecked); V(any) for any
+        such name; V(never) reports and never fails.
+    type: str
+    choices: [required, any, never]
+    default: required
+  server_addresses:
+    description:
+      - The addresses a domain must point at, for a floating IP or a load balancer in front of the server.
+      - Default - the app's server's C(lastaddress) (one C(GET /servers/:id)).
+    type: list
+    elements: str
+  nameservers:
+    description:
+      - Ask these DNS servers (C(IP) or C(IP:port), one port for all) instead of the system resolver - a public
+        resolver, say, when the controller sits behind split-horizon DNS.
+    type: list
+    elements: str
+  wait:
+    description:
+      - Seconds to keep re-checking the V(pending) domains until they are V(ok). V(0) checks once.
+    type: int
+    default: 0
+  wait_delay:
+    description: Seconds between re-checks while waiting.
+    type: float
+    default: 15
+  port:
+    description: The HTTPS port of the server.
+    type: int
+    default: 443
+  ca_path:
+    description: A PEM bundle of CA certificates to trust instead of the system trust store.
+    type: path
+  connect_timeout:
+    description: Seconds to wait for each DNS answer, connection and handshake.
+    type: float
+    default: 5
+  concurrency:
+    description:
+      - How many domains are checked at once. 300 domains take about five handshake times at the default.
+    type: int
+    default: 64
+  expiry_warning_days:
+    description:
+      - A valid certificate with fewer days left is V(expiring). ServerPilot renews at 30 days left, so this means
+        renewal is failing.
+    type: int
+    default: 14
+requirements:
+  - dnspython
+  - cryptography
+seealso:
+  - module: multisite.serverpilot.serverpilot_app_domains
+  - module: multisite.serverpilot.serverpilot_autossl
+'''
+
+EXAMPLES = r'''
+- name: Report every domain of the app; fail only if the network's own name is broken
+  multisite.serverpilot.serverpilot_domain_health:
+    app_id: nlcN0TwdZAyNEgdp
+    required: [network.example]
+  register: health
+
+- name: Show what needs doing
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.status }} - {{ item.reason }}"
+  loop: "{{ health.domains | rejectattr('status', 'in', ['ok', 'unchecked']) }}"
+  loop_control:
+    label: "{{ item.name }}"
+
+- name: Right after adding a domain, wait up to 15 minutes while ServerPilot issues its certificate
+  multisite.serverpilot.serverpilot_domain_health:
+    app_id: nlcN0TwdZAyNEgdp
+    domains: [shop.example.com]
+    required: [shop.example.com]
+    wait: 900
+
+- name: Behind a load balancer, asking a public resolver, no API call
+  multisite.serverpilot.serverpilot_domain_health:
+    domains: [shop.example.com, www.shop.example.com]
+    server_addresses: [203.0.113.10, "2001:db8::10"]
+    nameservers: [1.1.1.1]
+    fail_on: never
+'''
+
+RETURN = r'''
+domains:
+  description: One entry per domain, in the order checked.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The domain.
+      type: str
+    status:
+      description: One of V(ok), V(expiring), V(pending), V(dns_missing), V(dns_elsewhere), V(certificate_invalid),
+        V(unreachable), V(unchecked).
+      type: str
+    reason:
+      description: What is wrong and what to do, naming addresses; for V(ok) the days left.
+      type: str
+    addresses:
+      description: The A and AAAA addresses the name resolves to.
+      type: list
+      elements: str
+    points_to_server:
+      description: Every address is one of the server's; null when not looked up.
+      type: bool
+    listed:
+      description: On the app's domain list; null without O(app_id).
+      type: bool
+    covered:
+      description: Covered by the app's AutoSSL certificate; null when the API does not say.
+      type: bool
+    required:
+      description: Named in O(required).
+      type: bool
+    issuer:
+      description: The valid certificate's issuer.
+      type: str
+    not_after:
+      description: When the valid certificate expires, UTC, ISO 8601.
+      type: str
+    days_left:
+      description: Whole days until it expires.
+      type: int
+  sample:
+    - {name: shop.example.com, status: ok, reason: shop.example.com serves a valid certificate (84 days left).,
+       addresses: [203.0.113.10], points_to_server: true, listed: true, covered: true, required: true,
+       issuer: "Let's Encrypt", not_after: "2027-02-18T10:00:00Z", days_left: 84}
+    - {name: old-customer.example.org, status: dns_elsewhere, reason: "old-customer.example.org points at
+       198.51.100.7, not at the server (203.0.113.10) ...", addresses: [198.51.100.7], points_to_server: false,
+       listed: true, covered: false, required: false, issuer: null, not_after: null, days_left: null}
+summary:
+  description: How many domains have each status (every status, 0 when none).
+  returned: always
+  type: dict
+  sample: {ok: 41, expiring: 0, pending: 2, dns_missing: 3, dns_elsewhere: 1, certificate_invalid: 0,
+           unreachable: 0, unchecked: 1}
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(health) (a required domain is not healthy),
+      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
+      installed).
+  returned: failure
+  type: str
+  sample: health
+api_calls:
+  description: How many HTTP requests this run sent to the API (0 without O(app_id)).
+  returned: always
+  type: int
+  sample: 2
+'''
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils.domain_health import health_check
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
+    run_module, serverpilot_argument_spec)
+
+
+def main():
+    argument_spec = serverpilot_argument_spec(credentials_required=False)
+    argument_spec.update(
+        app_id=dict(type='str', fallback=(env_fallback, ['SERVERPILOT_APP_ID'])),
+        domains=dict(type='list', elements='str'),
+        required=dict(type='list', elements='str', default=[]),
+        fail_on=dict(type='str', choices=['required', 'any', 'never'], default='required'),
+        server_addresses=dict(type='list', elements='str'),
+        nameservers=dict(type='list', elements='str'),
+        wait=dict(type='int', default=0),
+        wait_delay=dict(type='float', default=15),
+        port=dict(type='int', default=443),
+        ca_path=dict(type='path'),
+        connect_timeout=dict(type='float', default=5),
+        concurrency=dict(type='int', default=64),
+        expiry_warning_days=dict(type='int', default=14),
+    )
+    run_module(argument_spec, health_check, requires=lambda params: ['idna', 'dnspython', 'cryptography'] + (
+        ['requests'] if params['app_id'] else []))
+
+
+if __name__ == '__main__':
+    main()

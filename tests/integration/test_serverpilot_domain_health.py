@@ -1,0 +1,141 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""serverpilot_domain_health through ansible-playbook in a messy network: a real DNS server (dnsmasq), the
+app's server on 127.0.0.2, a CDN on 127.0.0.3, and the stand-in API whose AutoSSL covers a name only once its
+DNS points at the server, after an issuance delay."""
+
+import json
+import time
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+SERVER = '127.0.0.2'
+RECORDS = {
+    'good.example': [SERVER],                     # points, covered: ok
+    'cdn.example': ['127.0.0.3'],                 # behind a CDN
+    'v6stray.example': [SERVER, '2001:db8::7'],   # A right, AAAA elsewhere
+    'left.example': ['198.51.100.7'],             # a customer who left: another host
+}
+LISTED = ['good.example', 'www.good.example', 'cdn.example', 'v6stray.example', 'left.example', 'gone.example',
+          '*.network.example', '203.0.113.44']
+
+
+def health_task(world, **options):
+    base = {'nameservers': [world.dns.nameserver], 'port': world.tls.port, 'ca_path': world.tls.ca_path,
+            'connect_timeout': 3}
+    base.update(options)
+    return ('- name: health\n  multisite.serverpilot.serverpilot_domain_health: %s\n  register: health\n'
+            '  ignore_errors: true\n' % json.dumps(base))
+
+
+@pytest.fixture
+def app(messy_network, standin):
+    messy_network.set_dns(RECORDS)
+    return standin.state.add_app(domains=LISTED, ssl='auto')
+
+
+def by_name(result):
+    return dict((d['name'], d) for d in result['domains'])
+
+
+def test_every_domain_gets_a_status_and_a_reason(messy_network, app, playbook):
+    result = playbook(health_task(messy_network, app_id=app)).results[0]
+    assert not result['failed'], result  # nothing required: the network's mess is reported, not fatal
+    domains = by_name(result)
+    assert {name: d['status'] for name, d in domains.items()} == {
+        'good.example': 'ok', 'www.good.example': 'dns_missing', 'cdn.example': 'dns_elsewhere',
+        'v6stray.example': 'dns_elsewhere', 'left.example': 'dns_elsewhere', 'gone.example': 'dns_missing',
+        '*.network.example': 'unchecked', '203.0.113.44': 'unchecked'}
+    assert result['summary'] == {'ok': 1, 'expiring': 0, 'pending': 0, 'dns_missing': 2, 'dns_elsewhere': 3,
+                                 'certificate_invalid': 0, 'unreachable': 0, 'unchecked': 2}
+    good = domains['good.example']
+    assert good['points_to_server'] and good['listed'] and good['covered'] and good['issuer'] == 'Stand-in Encrypt'
+    assert good['days_left'] >= 88 and good['addresses'] == [SERVER]
+    assert '127.0.0.3' in domains['cdn.example']['reason'] and SERVER in domains['cdn.example']['reason']
+    assert 'AAAA record points elsewhere (2001:db8::7)' in domains['v6stray.example']['reason']
+    assert 'no A or AAAA record' in domains['gone.example']['reason']
+    assert result['api_calls'] == 2  # the app, and its server's lastaddress
+
+
+def test_no_connection_ever_goes_where_a_customer_points(messy_network, app, playbook):
+    playbook(health_task(messy_network, app_id=app))
+    # the CDN listens on the same port on 127.0.0.3: a handshake there would show
+    assert sum(messy_network.cdn.handshakes.values()) == 0
+    assert set(messy_network.tls.handshakes) == {'good.example'}  # one handshake, for the one name that points
+
+
+@pytest.mark.parametrize('options, failed', [
+    ({'required': ['good.example']}, []),
+    ({'required': ['good.example', 'cdn.example']}, ['cdn.example']),
+    ({'fail_on': 'any'}, ['www.good.example', 'cdn.example', 'v6stray.example', 'left.example', 'gone.example']),
+    ({'fail_on': 'never', 'required': ['cdn.example']}, []),
+])
+def test_fail_only_for_what_the_operator_requires(messy_network, app, playbook, options, failed):
+    result = playbook(health_task(messy_network, app_id=app, **options)).results[0]
+    assert result['failed'] is bool(failed), result
+    if failed:
+        assert result['error_kind'] == 'health'
+        for name in failed:
+            assert name in result['msg']
+        assert 'good.example: ok' not in result['msg']
+    assert len(result['domains']) == len(LISTED)  # the report is whole either way
+
+
+def test_pending_is_waited_for_and_nothing_else(messy_network, standin, playbook):
+    standin.state.issuance_delay = 2.0
+    records = dict(RECORDS)
+    records['new.example'] = [SERVER]
+    messy_network.set_dns(records)
+    app = standin.state.add_app(domains=['new.example', 'cdn.example'], ssl='auto')
+    standin.state.covered_names(standin.state.apps[app])  # listed and pointing from now on
+    first = playbook(health_task(messy_network, app_id=app)).results[0]
+    assert by_name(first)['new.example']['status'] == 'pending', first
+    assert by_name(first)['new.example']['covered'] is False
+    started = time.monotonic()
+    waited = playbook(health_task(messy_network, app_id=app, wait=20, wait_delay=0.5,
+                                  required=['new.example'])).results[0]
+    assert not waited['failed'], waited
+    assert by_name(waited)['new.example']['status'] == 'ok'
+    assert by_name(waited)['cdn.example']['status'] == 'dns_elsewhere'  # never waited on
+    assert time.monotonic() - started < 15
+
+
+def test_never_waits_for_what_cannot_happen(messy_network, app, playbook):
+    started = time.monotonic()
+    result = playbook(health_task(messy_network, app_id=app, wait=60, wait_delay=1)).results[0]
+    assert not result['failed']
+    assert time.monotonic() - started < 20  # nothing was pending: no waiting at all
+
+
+def test_a_wrong_certificate_on_a_covered_name_is_named(messy_network, app, playbook):
+    messy_network.tls.serve('good.example', 'expired')
+    result = playbook(health_task(messy_network, app_id=app, required=['good.example'])).results[0]
+    good = by_name(result)['good.example']
+    assert result['failed'] and good['status'] == 'certificate_invalid'
+    assert 'expired' in good['reason'] and 'Stand-in Encrypt' in good['reason']
+
+
+def test_without_the_api(messy_network, app, playbook):
+    result = playbook(health_task(messy_network, domains=['good.example', 'cdn.example'],
+                                  server_addresses=[SERVER]), credentials=False).results[0]
+    assert not result['failed'], result
+    assert by_name(result)['good.example']['status'] == 'ok' and by_name(result)['good.example']['listed'] is None
+    assert result['api_calls'] == 0
+
+
+def test_server_addresses_for_a_load_balancer(messy_network, app, playbook):
+    """With the CDN's address named as the server's, cdn.example points at "the server"."""
+    result = playbook(health_task(messy_network, app_id=app, server_addresses=[SERVER, '127.0.0.3'])).results[0]
+    assert by_name(result)['cdn.example']['points_to_server'] is True
+    assert result['api_calls'] == 1  # no GET /servers/:id
+
+
+def test_check_mode_runs_as_normal(messy_network, app, playbook):
+    result = playbook(health_task(messy_network, app_id=app), args=['--check']).results[0]
+    assert by_name(result)['good.example']['status'] == 'ok' and standin_writes(messy_network) == []
+
+
+def standin_writes(world):
+    return world.state.writes()

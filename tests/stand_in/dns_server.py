@@ -1,0 +1,160 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The test world's DNS: Debian's dnsmasq in the foreground on a loopback port, answering from a hosts file.
+
+Records are name -> addresses (IPv4 and IPv6). Names under the given zones that
+have no record get NXDOMAIN, as from an authoritative server; nothing is ever
+forwarded. ``update`` rewrites the records and makes dnsmasq re-read them.
+
+``PythonDNS`` answers the same way from dnspython, for the demo on a machine
+without dnsmasq; the tests always use dnsmasq.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+
+def _free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def dnsmasq_binary():
+    return shutil.which('dnsmasq') or next((p for p in ('/usr/sbin/dnsmasq', '/sbin/dnsmasq') if os.path.exists(p)),
+                                           None)
+
+
+class Dnsmasq:
+    def __init__(self, workdir, records, zones, host='127.0.0.1'):
+        self.workdir = workdir
+        self.host = host
+        self.port = _free_udp_port()
+        self.zones = sorted(set(zones))
+        self.hosts_file = os.path.join(workdir, 'dns-records.hosts')
+        self.records = dict(records)
+        self.process = None
+
+    @property
+    def nameserver(self):
+        return '%s:%d' % (self.host, self.port)
+
+    def _write_records(self):
+        with open(self.hosts_file + '.tmp', 'w') as handle:
+            for name, addresses in sorted(self.records.items()):
+                for address in addresses:
+                    handle.write('%s %s\n' % (address, name))
+        os.replace(self.hosts_file + '.tmp', self.hosts_file)
+
+    def start(self):
+        self._write_records()
+        config = os.path.join(self.workdir, 'dnsmasq.conf')
+        with open(config, 'w') as handle:
+            handle.write('port=%d\nlisten-address=%s\nbind-interfaces\nno-resolv\nno-hosts\nno-poll\n'
+                         'addn-hosts=%s\ncache-size=0\n' % (self.port, self.host, self.hosts_file))
+            for zone in self.zones:
+                handle.write('local=/%s/\n' % zone)
+        user = ['--user=root'] if os.geteuid() == 0 else []
+        self.process = subprocess.Popen([dnsmasq_binary(), '--keep-in-foreground', '--conf-file=' + config,
+                                         '--pid-file=', '--log-facility=' + os.path.join(self.workdir, 'dnsmasq.log')]
+                                        + user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('dnsmasq exited: %s' % self.process.stderr.read().decode(errors='replace'))
+            if _answers(self.host, self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError('dnsmasq did not answer within 10 s')
+
+    def update(self, records):
+        """Replace the records; dnsmasq re-reads its hosts file on SIGHUP."""
+        self.records = dict(records)
+        self._write_records()
+        self.process.send_signal(signal.SIGHUP)
+        time.sleep(0.2)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def _answers(host, port):
+    """Whether a DNS server answers a query on host:port (any answer will do)."""
+    import dns.message
+    import dns.query
+    try:
+        dns.query.udp(dns.message.make_query('ready.invalid', 'A'), host, port=port, timeout=0.2)
+        return True
+    except Exception:  # not up yet
+        return False
+
+
+class PythonDNS:
+    """The same answers from dnspython over UDP, for the demo where dnsmasq is not installed."""
+
+    def __init__(self, workdir, records, zones, host='127.0.0.1'):
+        self.host = host
+        self.records = dict(records)
+        self.zones = list(zones)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((host, 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self._stop = threading.Event()
+
+    @property
+    def nameserver(self):
+        return '%s:%d' % (self.host, self.port)
+
+    def start(self):
+        threading.Thread(target=self._loop, daemon=True).start()
+        return self
+
+    def update(self, records):
+        self.records = dict(records)
+
+    def _answer(self, wire):
+        import dns.message
+        import dns.rcode
+        import dns.rdatatype
+        import dns.rrset
+        query = dns.message.from_wire(wire)
+        response = dns.message.make_response(query)
+        question = query.question[0]
+        name = question.name.to_text().rstrip('.').lower()
+        addresses = self.records.get(name)
+        if addresses is None:
+            response.set_rcode(dns.rcode.NXDOMAIN)
+            return response.to_wire()
+        wanted = [a for a in addresses if (':' in a) == (question.rdtype == dns.rdatatype.AAAA)]
+        if wanted:
+            response.answer.append(dns.rrset.from_text_list(question.name, 0, 'IN', question.rdtype, wanted))
+        return response.to_wire()
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                wire, peer = self.sock.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            try:
+                self.sock.sendto(self._answer(wire), peer)
+            except Exception:  # a malformed query gets no answer, as from any server
+                continue
+
+    def stop(self):
+        self._stop.set()
+        self.sock.close()
