@@ -29,10 +29,9 @@ PLAY = '''
         serverpilot_domains: [runner.example.com]
         serverpilot_replace_custom_cert: true
         serverpilot_force_ssl: true
-        serverpilot_verify_address: 127.0.0.1
+        serverpilot_dns_nameservers: [{dns}]
         serverpilot_verify_port: {port}
         serverpilot_verify_ca_path: {ca}
-        serverpilot_verify_delay: 0
 
     - name: The modules on their own
       multisite.serverpilot.serverpilot_app_domains:
@@ -42,7 +41,7 @@ PLAY = '''
         force_ssl: true
     - name: The app's certificates, read from the API
       multisite.serverpilot.serverpilot_certificate_check:
-        address: 127.0.0.1
+        address: 127.0.0.2
         port: {port}
         ca_path: {ca}
         domains: [runner.example.com, www.runner.example.com]
@@ -50,14 +49,17 @@ PLAY = '''
 
 
 @pytest.mark.parametrize('verbosity', [0, 4])
-def test_awx_style_run_leaks_no_secret(standin, tls_endpoint, tmp_path, verbosity, monkeypatch):
+def test_awx_style_run_leaks_no_secret(standin, messy_network, tmp_path, verbosity, monkeypatch):
     import ansible_runner  # requirements-dev.txt installs it: a missing one is a failure, not a skip
     monkeypatch.setenv('PATH', os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
     app = standin.state.add_app(name='network', domains=['network.example'], ssl='custom')
     data = tmp_path / 'runner'
     for folder in ('env', 'project', 'inventory'):
         (data / folder).mkdir(parents=True)
-    (data / 'project' / 'job.yml').write_text(PLAY.format(port=tls_endpoint.port, ca=tls_endpoint.ca_path))
+    messy_network.set_dns({'runner.example.com': [messy_network.server_address],
+                           'www.runner.example.com': [messy_network.server_address]})
+    (data / 'project' / 'job.yml').write_text(PLAY.format(port=messy_network.tls.port, ca=messy_network.tls.ca_path,
+                                                          dns=messy_network.dns.nameserver))
     (data / 'inventory' / 'hosts').write_text(
         'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
     (data / 'env' / 'envvars').write_text(yaml.safe_dump({

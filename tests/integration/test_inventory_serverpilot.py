@@ -110,13 +110,15 @@ def test_wrong_credentials_say_so(standin, tmp_path):
     assert 'wrong-9999' not in proc.stderr + proc.stdout
 
 
-def test_the_role_for_25_apps_in_parallel(standin, tls_endpoint, tmp_path):
+def test_the_role_for_25_apps_in_parallel(standin, messy_network, tmp_path):
     apps = [standin.state.add_app(name='site%02d' % i, domains=[]) for i in range(25)]
+    messy_network.set_dns(dict((name % i, [messy_network.server_address]) for i in range(25)
+                               for name in ('site%02d.example.com', 'www.site%02d.example.com')))
     inventory = inventory_file(tmp_path, 'compose:\n  serverpilot_domains: "[serverpilot_app_name ~ \'.example.com\']"\n')
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, os.path.join(REPO, 'playbooks', 'domain_mapping.yml'),
            '--forks', '10', '-e', json.dumps({
-               'serverpilot_verify_address': '127.0.0.1', 'serverpilot_verify_port': tls_endpoint.port,
-               'serverpilot_verify_ca_path': tls_endpoint.ca_path, 'serverpilot_verify_delay': 0})]
+               'serverpilot_dns_nameservers': [messy_network.dns.nameserver], 'serverpilot_verify_wait': 0,
+               'serverpilot_verify_port': messy_network.tls.port, 'serverpilot_verify_ca_path': messy_network.tls.ca_path})]
     proc = subprocess.run(cmd, env=env_for(standin, tmp_path), capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for i, app_id in enumerate(apps):

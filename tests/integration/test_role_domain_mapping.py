@@ -1,31 +1,35 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The domain_mapping role end to end: stand-in API, and a real TLS endpoint with a test CA."""
+"""The domain_mapping role end to end in a messy network: the stand-in API, a real DNS server, the app's server
+on 127.0.0.2 (a TLS endpoint with a test CA) and a CDN elsewhere."""
 
+import html
+import json
 import re
+import time
 
 import pytest
 
 from stand_in.server import DEFAULT_API_KEY, PRIVATE_KEY_MARKER
 
 pytestmark = pytest.mark.integration
+SERVER = '127.0.0.2'
 
 
-def role(app, tls, **variables):
+def role(app, world, **variables):
     base = {
         'serverpilot_app_id': app,
-        'serverpilot_verify_address': '127.0.0.1',
-        'serverpilot_verify_port': tls.port,
-        'serverpilot_verify_ca_path': tls.ca_path,
-        'serverpilot_verify_delay': 0,
+        'serverpilot_dns_nameservers': [world.dns.nameserver],
+        'serverpilot_verify_port': world.tls.port,
+        'serverpilot_verify_ca_path': world.tls.ca_path,
         'serverpilot_verify_timeout': 2,
+        'serverpilot_verify_wait': 0,
+        'serverpilot_verify_wait_delay': 0.5,
         'serverpilot_autossl_delay': 0,
     }
     base.update(variables)
-    lines = ''.join('    %s: %s\n' % (k, v if not isinstance(v, str) else "'%s'" % v) for k, v in base.items())
     return ('- name: _role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'
-            '  vars:\n' + lines.replace('\n    ', '\n      ').replace('    serverpilot_app_id', '      serverpilot_app_id', 1)
-            + '- name: _result\n  ansible.builtin.debug:\n    var: serverpilot_result\n')
+            '  vars: %s\n- name: _result\n  ansible.builtin.debug:\n    var: serverpilot_result\n' % json.dumps(base))
 
 
 def recap(run):
@@ -42,112 +46,167 @@ def final(run):
     return record(run, '_result')['result']['serverpilot_result']
 
 
-def test_happy_path_then_idempotent(standin, tls_endpoint, playbook):
+def statuses(run):
+    return dict((d['name'], d['status']) for d in final(run)['health'])
+
+
+def test_happy_path_then_idempotent(standin, messy_network, playbook):
+    messy_network.set_dns({'shop.example.com': [SERVER], 'www.shop.example.com': [SERVER]})
     app = standin.state.add_app(domains=['network.example', 'www.network.example'])
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['Shop.Example.com'], serverpilot_force_ssl=True))
+    run = playbook(role(app, messy_network, serverpilot_domains=['Shop.Example.com'], serverpilot_force_ssl=True))
     assert run.rc == 0, run
     result = final(run)
     assert result['added'] == ['shop.example.com', 'www.shop.example.com']
     assert result['ssl'] == {'auto': True, 'force': True, 'custom_cert': False}
-    certs = {c['domain']: c for c in result['certificates']}
-    assert sorted(certs) == ['shop.example.com', 'www.shop.example.com']
-    for cert in certs.values():
-        assert cert['valid'] and cert['issuer'] == 'Stand-in Encrypt'
-        assert cert['days_left'] in (88, 89) and cert['not_after'].endswith('Z')
-    assert 'shop.example.com: issued by Stand-in Encrypt, expires' in run.stdout
+    health = dict((d['name'], d) for d in result['health'])
+    assert sorted(health) == ['shop.example.com', 'www.shop.example.com']
+    for entry in health.values():
+        assert entry['status'] == 'ok' and entry['issuer'] == 'Stand-in Encrypt'
+        assert entry['days_left'] in (88, 89) and entry['not_after'].endswith('Z')
+    assert health['shop.example.com']['required'] and not health['www.shop.example.com']['required']
+    assert result['summary']['ok'] == 2
+    # all ok: no line per domain
+    assert 'shop.example.com: ok' not in run.stdout
     assert standin.state.app(app)['domains'][-2:] == ['shop.example.com', 'www.shop.example.com']
 
     standin.state.log.clear()
-    again = playbook(role(app, tls_endpoint, serverpilot_domains=['Shop.Example.com'], serverpilot_force_ssl=True))
+    again = playbook(role(app, messy_network, serverpilot_domains=['Shop.Example.com'], serverpilot_force_ssl=True))
     assert again.rc == 0, again
     assert recap(again)['changed'] == 0
     assert standin.state.writes() == []
-    # one GET for the domains, one for AutoSSL
-    assert len(standin.state.api_calls()) == 2
+    # the domains, AutoSSL, and the two health looks (each: the app and its server's address)
+    assert len(standin.state.api_calls()) == 6
 
 
-def test_www_rules(standin, tls_endpoint, playbook):
+def test_a_messy_network_stays_green_and_says_what_is_wrong(standin, messy_network, playbook, tmp_path):
+    """The operator's own name is fine; customers: one never pointed DNS, one points only the apex, one sits
+    behind a CDN. The run is green, the report names each problem, and AutoSSL is on for the one that points."""
+    messy_network.set_dns({'network.example': [SERVER], 'www.network.example': [SERVER],
+                           'apex-only.example': [SERVER], 'behind-cdn.example': ['127.0.0.3']})
     app = standin.state.add_app(domains=[])
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['example.co.uk', 'shop.example.co.uk'],
-                        serverpilot_www='apex'))
+    report = tmp_path / 'reports'
+    customers = ['never-pointed.example', 'apex-only.example', 'behind-cdn.example', '<b>evil</b>.example']
+    run = playbook(role(app, messy_network, serverpilot_domains=['network.example'] + customers[:3],
+                        serverpilot_required_domains=['network.example'], serverpilot_report_dir=str(report)))
     assert run.rc == 0, run
-    assert standin.state.app(app)['domains'] == ['example.co.uk', 'www.example.co.uk', 'shop.example.co.uk']
-    assert sorted(c['domain'] for c in final(run)['certificates']) == [
-        'example.co.uk', 'shop.example.co.uk', 'www.example.co.uk']
+    assert statuses(run) == {
+        'network.example': 'ok', 'www.network.example': 'ok',
+        'never-pointed.example': 'dns_missing', 'www.never-pointed.example': 'dns_missing',
+        'apex-only.example': 'ok', 'www.apex-only.example': 'dns_missing',
+        'behind-cdn.example': 'dns_elsewhere', 'www.behind-cdn.example': 'dns_missing'}
+    # one line per domain that is not ok, with its reason
+    assert 'behind-cdn.example: dns_elsewhere - behind-cdn.example points at 127.0.0.3' in run.stdout
+    assert 'www.apex-only.example: dns_missing' in run.stdout and 'apex-only.example: ok' not in run.stdout
+    assert sum(messy_network.cdn.handshakes.values()) == 0
+    # the report: JSON, and HTML with every value escaped
+    data = json.loads((report / ('%s.json' % app)).read_text())
+    assert data['summary']['dns_missing'] == 4 and len(data['health']) == 8
+    page = (report / ('%s.html' % app)).read_text()
+    assert '<td>behind-cdn.example</td>' in page and 'dns_elsewhere' in page
+    assert html.escape(data['health'][0]['reason'], quote=True) in page
 
 
-def test_removal_skips_verification(standin, tls_endpoint, playbook):
+def test_a_required_name_that_fails_turns_the_run_red(standin, messy_network, playbook):
+    messy_network.set_dns({'network.example': ['198.51.100.9']})
+    app = standin.state.add_app(domains=[])
+    run = playbook(role(app, messy_network, serverpilot_domains=['network.example'], serverpilot_www='never'))
+    assert run.rc != 0
+    result = record(run, "Check every domain's health, waiting only for those ServerPilot is still issuing")
+    assert result['status'] == 'failed' and result['result']['error_kind'] == 'health'
+    assert 'network.example: dns_elsewhere' in result['result']['msg']
+
+
+def test_names_from_a_source_are_reported_not_required(standin, messy_network, playbook):
+    """With an explicit required list, a customer's broken DNS never fails the run; fail_on any does."""
+    messy_network.set_dns({'network.example': [SERVER]})
+    app = standin.state.add_app(domains=[])
+    variables = dict(serverpilot_domains=['network.example', 'customer.example'], serverpilot_www='never',
+                     serverpilot_required_domains=['network.example'])
+    assert playbook(role(app, messy_network, **variables)).rc == 0
+    assert playbook(role(app, messy_network, serverpilot_fail_on='any', **variables)).rc != 0
+
+
+def test_autossl_waits_only_while_a_listed_domain_points(standin, messy_network, playbook):
+    messy_network.set_dns({})
+    app = standin.state.add_app(domains=[])
+    started = time.monotonic()
+    run = playbook(role(app, messy_network, serverpilot_domains=['nowhere.example'], serverpilot_www='never',
+                        serverpilot_autossl_delay=5, serverpilot_autossl_retries=20,
+                        serverpilot_required_domains=[]))
+    assert run.rc == 0, run
+    autossl = record(run, 'Switch AutoSSL on, waiting only while a listed domain points at the server')['result']
+    assert autossl.get('attempts', 1) == 1 and autossl['error_kind'] == 'autossl_unavailable'
+    assert time.monotonic() - started < 30  # 20 tries 5 s apart would take 100 s
+    assert statuses(run) == {'nowhere.example': 'dns_missing'}
+
+
+def test_autossl_retried_until_available(standin, messy_network, playbook):
+    messy_network.set_dns({'slow.example.com': [SERVER], 'www.slow.example.com': [SERVER]})
+    # the sync's two reads and the health look come first: AutoSSL turns available on the app's sixth read
+    app = standin.state.add_app(domains=[], autossl_after_polls=6)
+    run = playbook(role(app, messy_network, serverpilot_domains=['slow.example.com']))
+    assert run.rc == 0, run
+    assert record(run, 'Switch AutoSSL on, waiting only while a listed domain points at the server')[
+        'result']['attempts'] > 1
+    assert final(run)['ssl']['auto'] is True
+
+
+def test_a_new_domain_is_waited_for_while_serverpilot_issues(standin, messy_network, playbook):
+    standin.state.issuance_delay = 3.0
+    messy_network.set_dns({'network.example': [SERVER], 'fresh.example': [SERVER]})
+    app = standin.state.add_app(domains=['network.example'], ssl='auto')
+    standin.state.covered_names(standin.state.apps[app])
+    time.sleep(3.1)  # the network's own name has had its certificate for a while
+    run = playbook(role(app, messy_network, serverpilot_domains=['network.example', 'fresh.example'],
+                        serverpilot_www='never', serverpilot_verify_wait=30))
+    assert run.rc == 0, run
+    assert statuses(run) == {'network.example': 'ok', 'fresh.example': 'ok'}
+    before = record(run, "Look at each domain's DNS and certificate")['result']
+    assert dict((d['name'], d['status']) for d in before['domains'])['fresh.example'] == 'pending'
+
+
+def test_removal_checks_nothing(standin, messy_network, playbook):
     app = standin.state.add_app(domains=['keep.example.com', 'gone.example.com', 'www.gone.example.com'], ssl='auto')
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['gone.example.com'],
+    run = playbook(role(app, messy_network, serverpilot_domains=['gone.example.com'],
                         serverpilot_domains_state='absent'))
     assert run.rc == 0, run
     assert standin.state.app(app)['domains'] == ['keep.example.com']
     assert final(run)['removed'] == ['gone.example.com', 'www.gone.example.com']
-    assert final(run)['certificates'] == []
+    assert final(run)['health'] == []
 
 
-def test_certificate_served_correctly_only_after_a_few_tries(standin, tls_endpoint, playbook):
+def test_www_rules(standin, messy_network, playbook):
+    messy_network.set_dns({n: [SERVER] for n in ('example.co.uk', 'www.example.co.uk', 'shop.example.co.uk')})
     app = standin.state.add_app(domains=[])
-    # the first two handshakes still get the server's default certificate
-    tls_endpoint.serve('late.example.com', 'self-signed', after=2, then='valid')
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['late.example.com'], serverpilot_www='never',
-                        serverpilot_verify_retries=5))
+    run = playbook(role(app, messy_network, serverpilot_domains=['example.co.uk', 'shop.example.co.uk'],
+                        serverpilot_www='apex'))
     assert run.rc == 0, run
-    cert = final(run)['certificates'][0]
-    assert cert['valid'] and cert['tries'] == 3
-    assert tls_endpoint.handshakes['late.example.com'] == 3
+    assert standin.state.app(app)['domains'] == ['example.co.uk', 'www.example.co.uk', 'shop.example.co.uk']
+    assert sorted(statuses(run)) == ['example.co.uk', 'shop.example.co.uk', 'www.example.co.uk']
 
 
-@pytest.mark.parametrize('kind, reason', [
-    ('expired', 'expired'), ('wrong-name', 'name mismatch'), ('self-signed', 'self-signed'),
-])
-def test_bad_certificates_fail_per_domain_after_the_configured_tries(standin, tls_endpoint, playbook, kind, reason):
-    app = standin.state.add_app(domains=[])
-    tls_endpoint.serve('bad.example.com', kind)
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['bad.example.com', 'good.example.com'],
-                        serverpilot_www='never', serverpilot_verify_retries=3))
-    assert run.rc != 0
-    verify = record(run, 'Verify the certificate each domain serves')
-    assert verify['status'] == 'failed'
-    result = verify['result']
-    assert 'bad.example.com: %s' % reason in result['msg']
-    assert 'after 3 tries' in result['msg']
-    assert result['failed_domains'] == ['bad.example.com']
-    good = [c for c in result['certificates'] if c['domain'] == 'good.example.com'][0]
-    assert good['valid'] and good['tries'] == 1
-    # three tries and no more (plus one unverified handshake to describe the failure)
-    assert tls_endpoint.handshakes['bad.example.com'] == 4
-    assert tls_endpoint.handshakes['good.example.com'] == 1
-
-
-def test_autossl_retried_until_available(standin, tls_endpoint, playbook):
-    app = standin.state.add_app(domains=[], autossl_after_polls=4)
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['slow.example.com']))
-    assert run.rc == 0, run
-    assert record(run, 'Switch AutoSSL on, retrying while ServerPilot waits for DNS')['result']['attempts'] > 1
-    assert final(run)['ssl']['auto'] is True
-
-
-def test_check_mode_makes_no_write(standin, tls_endpoint, playbook):
+def test_check_mode_makes_no_write_and_never_fails_on_health(standin, messy_network, playbook):
     app = standin.state.add_app(domains=['network.example'])
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['new.example.com'], serverpilot_force_ssl=True),
+    run = playbook(role(app, messy_network, serverpilot_domains=['new.example.com'], serverpilot_force_ssl=True),
                    args=['--check'])
     assert run.rc == 0, run
     assert standin.state.writes() == []
     assert final(run)['added'] == ['new.example.com', 'www.new.example.com']
+    assert statuses(run)['new.example.com'] == 'dns_missing'
 
 
-def test_bad_variable_type_fails_before_any_call(standin, tls_endpoint, playbook):
+def test_bad_variable_type_fails_before_any_call(standin, messy_network, playbook):
     app = standin.state.add_app(domains=[])
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['a.example.com'], serverpilot_verify_retries='many'))
+    run = playbook(role(app, messy_network, serverpilot_domains=['a.example.com'], serverpilot_verify_wait='long'))
     assert run.rc != 0
-    assert 'serverpilot_verify_retries' in run.stdout
+    assert 'serverpilot_verify_wait' in run.stdout
     assert standin.state.api_calls() == []
 
 
-def test_credentials_from_the_environment_and_no_key_at_vvvv(standin, tls_endpoint, playbook):
+def test_credentials_from_the_environment_and_no_key_at_vvvv(standin, messy_network, playbook):
+    messy_network.set_dns({'secret.example.com': [SERVER], 'www.secret.example.com': [SERVER]})
     app = standin.state.add_app(domains=[], ssl='custom')
-    run = playbook(role(app, tls_endpoint, serverpilot_domains=['secret.example.com'],
+    run = playbook(role(app, messy_network, serverpilot_domains=['secret.example.com'],
                         serverpilot_replace_custom_cert=True), args=['-vvvv'])
     assert run.rc == 0, run
     for secret in (DEFAULT_API_KEY, PRIVATE_KEY_MARKER, 'BEGIN PRIVATE'):

@@ -544,6 +544,24 @@ class StandInServer:
         self.httpd.server_close()
 
 
+def start_dns(state, records_file, info_file=None):
+    """The world's DNS for a stand-in run from the command line: dnsmasq where installed, else dnspython."""
+    import tempfile
+    from stand_in.dns_server import Dnsmasq, PythonDNS, dnsmasq_binary
+    with open(records_file) as handle:
+        records = json.load(handle)
+    state.dns = dict(records)
+    zones = sorted(set(name.split('.', 1)[1] for name in records if '.' in name))
+    backend = Dnsmasq if dnsmasq_binary() else PythonDNS
+    server = backend(tempfile.mkdtemp(prefix='standin-dns-'), records, zones).start()
+    if info_file:
+        with open(info_file + '.tmp', 'w') as handle:
+            json.dump({'nameserver': server.nameserver, 'backend': backend.__name__}, handle)
+        os.replace(info_file + '.tmp', info_file)
+    print('DNS (%s) on %s' % (backend.__name__, server.nameserver), flush=True)
+    return server
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', default='127.0.0.1')
@@ -560,21 +578,31 @@ def main(argv=None):
                         help="also run the apps' web server here: a TLS endpoint whose test-CA certificates follow "
                              "AutoSSL (needs trustme)")
     parser.add_argument('--tls-ca-path', help='where to write the TLS endpoint\'s CA certificate')
+    parser.add_argument('--dns-records', help='JSON file {name: [addresses]}: start a DNS server answering them '
+                                              '(dnsmasq, or dnspython where dnsmasq is missing); AutoSSL follows it')
+    parser.add_argument('--dns-info', help='where to write {"nameserver": "IP:port", "backend": ...}')
+    parser.add_argument('--issuance-delay', type=float, default=0.0,
+                        help='seconds between a name pointing at the server and AutoSSL covering it')
     args = parser.parse_args(argv)
     state = StandInState(args.client_id, args.api_key)
     state.latency = args.latency
     state.action_open_polls = args.action_open_polls
+    state.issuance_delay = args.issuance_delay
     if args.seed:
         with open(args.seed) as handle:
             for app in json.load(handle):
                 state.add_app(**app)
     server = StandInServer(args.host, args.port, state, args.certfile, args.keyfile)
     if args.tls_port is not None:
+        # the app's server on its own address (the servers' lastaddress), and "a CDN" elsewhere on the same port
         from stand_in.tls_endpoint import TLSEndpoint
-        endpoint = TLSEndpoint(args.host, args.tls_port, state).start()
+        endpoint = TLSEndpoint(state.server_address, args.tls_port, state).start()
+        TLSEndpoint('127.0.0.3', endpoint.port).start()
         if args.tls_ca_path:
             shutil.copy(endpoint.ca_path, args.tls_ca_path)
-        print('TLS endpoint on %s:%d, CA certificate %s' % (args.host, endpoint.port, endpoint.ca_path), flush=True)
+        print('TLS endpoint on %s:%d, CA certificate %s' % (state.server_address, endpoint.port, endpoint.ca_path),
+              flush=True)
+    dns = start_dns(state, args.dns_records, args.dns_info) if args.dns_records else None
     signal.signal(signal.SIGTERM, lambda *dummy: threading.Thread(target=server.httpd.shutdown).start())
     print('ServerPilot stand-in listening on %s' % server.url, flush=True)
     try:
@@ -582,6 +610,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         pass
     server.httpd.server_close()
+    if dns is not None:
+        dns.stop()  # dnsmasq is a process of its own
 
 
 if __name__ == '__main__':

@@ -82,6 +82,10 @@ class TLSEndpoint(_Listener):
         self.handshakes = Counter()
         self._contexts = {}
         self._lock = threading.Lock()
+        # written once here: handshakes run in parallel, and a half-written file would fail one of them
+        self._default_path = os.path.join(self.workdir, 'default.pem')
+        with open(self._default_path, 'wb') as handle:
+            handle.write(self._self_signer.private_key_pem.bytes() + self._self_signer.cert_pem.bytes())
 
     def serve(self, name, kind=VALID, after=0, then=VALID):
         """Serve ``kind`` for ``name``; with ``after``, switch to ``then`` once that many handshakes were made."""
@@ -141,7 +145,7 @@ class TLSEndpoint(_Listener):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.sni_callback = self._sni
         # a default certificate for clients that send no SNI
-        context.load_cert_chain(*self._default_chain())
+        context.load_cert_chain(self._default_path)
         conn.settimeout(5)
         if self.latency:
             time.sleep(self.latency)
@@ -153,13 +157,6 @@ class TLSEndpoint(_Listener):
             pass
         finally:
             conn.close()
-
-    def _default_chain(self):
-        path = os.path.join(self.workdir, 'default.pem')
-        if not os.path.exists(path):
-            with open(path, 'wb') as handle:
-                handle.write(self._self_signer.private_key_pem.bytes() + self._self_signer.cert_pem.bytes())
-        return (path,)
 
     def _accepted(self, conn):
         threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
