@@ -211,6 +211,92 @@ def module_overhead(server, env, workdir, repeats):
             'calls_per_noop': sum(calls_by_method(server.state).values()) / float(repeats)}
 
 
+HEALTH_TASK = '''
+- name: health
+  multisite.serverpilot.serverpilot_domain_health:
+    app_id: "{{ app_id }}"
+    nameservers: ["{{ nameserver }}"]
+    port: "{{ port }}"
+    ca_path: "{{ ca_path }}"
+    concurrency: "{{ concurrency }}"
+    fail_on: never
+'''
+
+
+def network_world(server, workdir, customers, latency):
+    """One app with ``customers`` customers and their www. forms (2 x customers names): most point at the server,
+    some only with the apex (no www. record), some elsewhere (a CDN); the server's handshakes take ``latency``."""
+    from stand_in.dns_server import Dnsmasq, PythonDNS, dnsmasq_binary
+    from stand_in.tls_endpoint import TLSEndpoint
+    names, records = [], {}
+    for i in range(customers):
+        name = 'customer%03d.example' % i
+        names.append(name)
+        if i % 10 == 8:
+            records[name] = ['127.0.0.3']             # behind a CDN
+        elif i % 10 == 9:
+            records[name] = [server.state.server_address]  # the apex only
+        else:
+            records[name] = records['www.' + name] = [server.state.server_address]
+    server.state.dns = records
+    backend = Dnsmasq if dnsmasq_binary() else PythonDNS
+    dns = backend(workdir, records, ['example']).start()
+    for sub in ('server', 'cdn'):
+        os.makedirs(os.path.join(workdir, sub), exist_ok=True)
+    tls = TLSEndpoint(server.state.server_address, 0, server.state, os.path.join(workdir, 'server'), latency).start()
+    cdn = TLSEndpoint('127.0.0.3', tls.port, workdir=os.path.join(workdir, 'cdn')).start()
+    app_id = server.state.add_app(name='network', domains=[], serverid='srv-network')
+    return names, app_id, dns, tls, cdn, backend.__name__
+
+
+def network(server, env, workdir, customers, latency, repeats):
+    """The messy network: the role's no-op run, and the health step alone at concurrency 1 and the default."""
+    names, app_id, dns, tls, cdn, backend = network_world(server, workdir, customers, latency)
+    try:
+        common = {'app_id': app_id, 'nameserver': dns.nameserver, 'port': tls.port, 'ca_path': tls.ca_path}
+        role_book = os.path.join(workdir, 'network-role.yml')
+        with open(role_book, 'w') as handle:
+            handle.write(playbook_text(
+                '- name: role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'))
+        role_vars = {'serverpilot_app_id': app_id, 'serverpilot_domains': names, 'serverpilot_required_domains': [],
+                     'serverpilot_dns_nameservers': [dns.nameserver], 'serverpilot_verify_port': tls.port,
+                     'serverpilot_verify_ca_path': tls.ca_path, 'serverpilot_verify_wait': 0,
+                     'serverpilot_autossl_delay': 0}
+        run_playbook(role_book, role_vars, env)  # converge: the domains, AutoSSL, every certificate issued
+        server.state.log.clear()
+        tls.handshakes.clear()
+        role_noop = median([run_playbook(role_book, role_vars, env) for dummy in range(repeats)])
+        role_calls = sum(calls_by_method(server.state).values()) / float(repeats)
+        role_handshakes = sum(tls.handshakes.values()) / float(repeats)
+        book = os.path.join(workdir, 'network-health.yml')
+        with open(book, 'w') as handle:
+            handle.write(playbook_text(HEALTH_TASK))
+        times_file = os.path.join(workdir, 'health-times.jsonl')
+        timed = dict(env, ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, 'benchmarks', 'callback_plugins'),
+                     ANSIBLE_CALLBACKS_ENABLED='task_timer', TASK_TIMES_FILE=times_file)
+        rows = []
+        for concurrency in (1, 64):
+            seconds = []
+            tls.handshakes.clear()
+            for dummy in range(repeats):
+                if os.path.exists(times_file):
+                    os.unlink(times_file)
+                run_playbook(book, dict(common, concurrency=concurrency), timed)
+                with open(times_file) as handle:
+                    seconds.append(json.loads(handle.readline())['seconds'])
+            rows.append({'concurrency': concurrency, 'seconds': round(median(seconds), 3),
+                         'handshakes': sum(tls.handshakes.values()) / float(repeats)})
+        assert sum(cdn.handshakes.values()) == 0, 'a handshake went to the CDN'
+    finally:
+        dns.stop()
+        tls.stop()
+        cdn.stop()
+    return {'listed': 2 * customers, 'handshake_latency': latency, 'dns': backend,
+        'role_noop_seconds': round(role_noop, 3), 'role_noop_calls': role_calls,
+        'role_noop_handshakes': role_handshakes, 'health': rows,
+        'speedup': round(rows[0]['seconds'] / max(rows[1]['seconds'], 0.001), 1)}
+
+
 def format_calls(calls):
     return ' '.join('%s %d' % item for item in calls.items()) or '0'
 
@@ -231,6 +317,17 @@ def table(results):
                 size, name, mod['seconds'], mod['task_seconds'], format_calls(mod['calls']), uri['seconds'],
                 uri['task_seconds'], format_calls(uri['calls']), uri['task_seconds'] / max(mod['task_seconds'], 0.001),
                 mod['floor_seconds'], mod['over_floor_seconds']))
+    net = results.get('network')
+    if net:
+        lines += ['', 'a messy network: one app, %d names (10%% of customers behind a CDN, 10%% without a www. record), '
+                  'handshake latency %.0f ms, DNS by %s' % (net['listed'], net['handshake_latency'] * 1000, net['dns']),
+                  '', '| run | seconds | API calls | handshakes |', '| --- | ---: | ---: | ---: |',
+                  '| the role, no-op (whole playbook) | %.2f | %g | %g |' % (
+                      net['role_noop_seconds'], net['role_noop_calls'], net['role_noop_handshakes'])]
+        for row in net['health']:
+            lines.append('| health step alone, concurrency %d | %.2f | 2 | %g |' % (
+                row['concurrency'], row['seconds'], row['handshakes']))
+        lines.append('\nthe default concurrency is %.1fx faster than one at a time' % net['speedup'])
     overhead = results.get('overhead')
     if overhead:
         lines += ['', 'one play, task by task (median of %d runs), latency %.0f ms per request'
@@ -259,6 +356,9 @@ def main(argv=None):
     parser.add_argument('--repeats', type=int, default=3, help='runs per scenario; the median is kept')
     parser.add_argument('--apps-latency', type=float,
                         help='latency for the many-apps run (default: --latency), e.g. 0.5 for a slow real API')
+    parser.add_argument('--network', type=int, default=150,
+                        help='customers in the messy-network run (each with a www. form; 0 to skip)')
+    parser.add_argument('--handshake-latency', type=float, default=0.1, help='seconds per handshake there')
     parser.add_argument('--output', default=os.path.join(REPO, 'benchmarks', 'results.json'))
     args = parser.parse_args(argv)
 
@@ -280,6 +380,9 @@ def main(argv=None):
                 for approach in ('module', 'uri'):
                     results['scenarios'].extend(scenarios(server, env, workdir, size, approach, args.repeats,
                                                           results['startup_seconds']))
+            if args.network:
+                results['network'] = network(server, env, workdir, args.network, args.handshake_latency,
+                                             args.repeats)
             if args.apps:
                 server.state.latency = args.latency if args.apps_latency is None else args.apps_latency
                 results['apps_latency'] = server.state.latency

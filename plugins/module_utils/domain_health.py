@@ -150,7 +150,8 @@ def health_check(run):
     if params['app_id']:
         facts, app = AppFacts.read(run.client, params['app_id'], servers)
         servers = sorted(facts.server_addresses)
-        refresh = lambda: AppFacts.read(run.client, params['app_id'], servers)[0]  # noqa: E731
+        def refresh():
+            return AppFacts.read(run.client, params['app_id'], servers)[0]
         if names is None:
             names = [health.normalise_address(n) if health.is_ip(n) else domains.comparison_key(n)
                      for n in app['domains']]

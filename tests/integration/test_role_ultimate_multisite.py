@@ -82,8 +82,8 @@ def test_scheduled_sync_adds_keeps_and_removes(standin, messy_network, mariadb, 
     assert rc == 0, out[-3000:]
     assert 'changed=0' in out
     assert standin.state.writes() == []
-    # the domains task, the health look before AutoSSL, the AutoSSL task, the health check
-    assert domains_requests(standin, app) == ['GET', 'GET', 'GET', 'GET']
+    # the domains task, the AutoSSL task, the health check
+    assert domains_requests(standin, app) == ['GET', 'GET', 'GET']
 
     # a mapping deleted in the database disappears from the app on the next run
     mariadb.sql("DELETE FROM wpnet_wu_domain_mappings WHERE domain = 'blog.example.org'", 'umsync')
