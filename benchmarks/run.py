@@ -292,9 +292,9 @@ def network(server, env, workdir, customers, latency, repeats):
         tls.stop()
         cdn.stop()
     return {'listed': 2 * customers, 'handshake_latency': latency, 'dns': backend,
-        'role_noop_seconds': round(role_noop, 3), 'role_noop_calls': role_calls,
-        'role_noop_handshakes': role_handshakes, 'health': rows,
-        'speedup': round(rows[0]['seconds'] / max(rows[1]['seconds'], 0.001), 1)}
+            'role_noop_seconds': round(role_noop, 3), 'role_noop_calls': role_calls,
+            'role_noop_handshakes': role_handshakes, 'health': rows,
+            'speedup': round(rows[0]['seconds'] / max(rows[1]['seconds'], 0.001), 1)}
 
 
 def format_calls(calls):

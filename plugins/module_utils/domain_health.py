@@ -150,6 +150,7 @@ def health_check(run):
     if params['app_id']:
         facts, app = AppFacts.read(run.client, params['app_id'], servers)
         servers = sorted(facts.server_addresses)
+
         def refresh():
             return AppFacts.read(run.client, params['app_id'], servers)[0]
         if names is None:

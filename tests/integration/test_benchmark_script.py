@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
     output = tmp_path / 'results.json'
     proc = subprocess.run([sys.executable, os.path.join(REPO, 'benchmarks', 'run.py'), '--sizes', '1', '3',
-                           '--apps', '3', '--repeats', '1', '--latency', '0', '--output', str(output)],
+                           '--apps', '3', '--repeats', '1', '--latency', '0', '--network', '10', '--output', str(output)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads(output.read_text())
@@ -34,6 +34,12 @@ def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
     overhead = results['overhead']
     assert overhead['calls_per_noop'] == 1 and overhead['ping_seconds'] > 0 and overhead['noop_seconds'] > 0
     assert '| ansible.builtin.ping |' in results['table']
+    # the messy network of 10 customers: 8 with www., 1 with the apex only, 1 behind a CDN (never handshaken)
+    network = results['network']
+    assert network['listed'] == 20
+    assert network['role_noop_calls'] == 4  # domains, AutoSSL, the health check's app and server reads
+    assert network['role_noop_handshakes'] == 17
+    assert [row['handshakes'] for row in network['health']] == [17, 17]
     for row in results['many_apps']:
         # per app: GET, POST, poll, confirm; plus the inventory's one GET /apps shared by all
         assert row['calls'] == {'GET': 3 * 3 + 1, 'POST': 3}

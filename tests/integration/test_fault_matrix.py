@@ -265,8 +265,10 @@ def test_bad_input_found_by_the_api(standin, playbook, label, setup, env, words)
 
 # -- secrecy -------------------------------------------------------------------------------------------------------
 
-def test_every_module_at_vvvv_shows_no_secret(standin, tls_endpoint, playbook, tmp_path, mariadb):
+def test_every_module_at_vvvv_shows_no_secret(standin, messy_network, playbook, tmp_path, mariadb):
     app = standin.state.add_app(domains=['a.example.com'], ssl='custom')
+    messy_network.set_dns(dict((name, [messy_network.server_address])
+                               for name in ('a.example.com', 'b.example.com', 'www.b.example.com')))
     mariadb.create_network('secrecy', rows=[{'blog_id': 1, 'domain': 'mapped.example.com'}])
     mariadb.create_user('secreader', 'db-pass-5150', 'secrecy')
     run = playbook('''
@@ -284,7 +286,13 @@ def test_every_module_at_vvvv_shows_no_secret(standin, tls_endpoint, playbook, t
     - name: certificates
       multisite.serverpilot.serverpilot_certificate_check:
         app_id: {app}
-        address: 127.0.0.1
+        address: 127.0.0.2
+        port: {port}
+        ca_path: {ca}
+    - name: health
+      multisite.serverpilot.serverpilot_domain_health:
+        app_id: {app}
+        nameservers: ["{dns}"]
         port: {port}
         ca_path: {ca}
     - name: database
@@ -301,9 +309,10 @@ def test_every_module_at_vvvv_shows_no_secret(standin, tls_endpoint, playbook, t
         domains: [c.example.com]
         api_key: wrong-key-for-the-error-path
       ignore_errors: true
-    '''.format(app=app, port=tls_endpoint.port, ca=tls_endpoint.ca_path, db_port=mariadb.port), args=['-vvvv'])
+    '''.format(app=app, port=messy_network.tls.port, ca=messy_network.tls.ca_path, db_port=mariadb.port,
+               dns=messy_network.dns.nameserver), args=['-vvvv'])
     assert run.rc == 0, run
-    assert [r['failed'] for r in run.results] == [False] * 5 + [True]
+    assert [r['failed'] for r in run.results] == [False] * 6 + [True]
     text = run.stdout + json.dumps(run.results)
     for secret in (DEFAULT_API_KEY, PRIVATE_KEY_MARKER, 'BEGIN PRIVATE KEY', 'db-pass-5150',
                    'wrong-key-for-the-error-path'):
