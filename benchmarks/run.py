@@ -278,6 +278,7 @@ def network(server, env, workdir, customers, latency, repeats):
         for concurrency in (1, 64):
             seconds = []
             tls.handshakes.clear()
+            server.state.log.clear()
             for dummy in range(repeats):
                 if os.path.exists(times_file):
                     os.unlink(times_file)
@@ -285,6 +286,7 @@ def network(server, env, workdir, customers, latency, repeats):
                 with open(times_file) as handle:
                     seconds.append(json.loads(handle.readline())['seconds'])
             rows.append({'concurrency': concurrency, 'seconds': round(median(seconds), 3),
+                         'calls': sum(calls_by_method(server.state).values()) / float(repeats),
                          'handshakes': sum(tls.handshakes.values()) / float(repeats)})
         assert sum(cdn.handshakes.values()) == 0, 'a handshake went to the CDN'
     finally:
@@ -325,8 +327,8 @@ def table(results):
                   '| the role, no-op (whole playbook) | %.2f | %g | %g |' % (
                       net['role_noop_seconds'], net['role_noop_calls'], net['role_noop_handshakes'])]
         for row in net['health']:
-            lines.append('| health step alone, concurrency %d | %.2f | 2 | %g |' % (
-                row['concurrency'], row['seconds'], row['handshakes']))
+            lines.append('| health step alone, concurrency %d | %.2f | %g | %g |' % (
+                row['concurrency'], row['seconds'], row['calls'], row['handshakes']))
         lines.append('\nthe default concurrency is %.1fx faster than one at a time' % net['speedup'])
     overhead = results.get('overhead')
     if overhead:

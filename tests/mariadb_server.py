@@ -13,7 +13,7 @@ import time
 
 # The table as Ultimate Multisite's installer creates it.
 DDL = """
-CREATE TABLE `{prefix}wu_domain_mappings` (
+CREATE TABLE `{table}` (
   `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,
   `blog_id` bigint(20) unsigned NOT NULL,
   `domain` varchar(191) NOT NULL,
@@ -29,6 +29,35 @@ CREATE TABLE `{prefix}wu_domain_mappings` (
   KEY `domain` (`domain`)
 ) DEFAULT CHARSET=utf8mb4
 """
+
+
+# WordPress core's network options table (wp-admin/includes/schema.php).
+SITEMETA_DDL = """
+CREATE TABLE IF NOT EXISTS `{prefix}sitemeta` (
+  meta_id bigint(20) unsigned NOT NULL auto_increment,
+  site_id bigint(20) unsigned NOT NULL default '0',
+  meta_key varchar(255) default NULL,
+  meta_value longtext,
+  PRIMARY KEY  (meta_id),
+  KEY meta_key (meta_key(191)),
+  KEY site_id (site_id)
+) DEFAULT CHARSET=utf8mb4
+"""
+
+
+def php_serialize(value):
+    """What PHP's serialize() writes for strings, integers, booleans, None and (nested) arrays."""
+    if value is None:
+        return 'N;'
+    if isinstance(value, bool):
+        return 'b:%d;' % value
+    if isinstance(value, int):
+        return 'i:%d;' % value
+    if isinstance(value, str):
+        return 's:%d:"%s";' % (len(value.encode('utf-8')), value)
+    if isinstance(value, dict):
+        return 'a:%d:{%s}' % (len(value), ''.join(php_serialize(k) + php_serialize(v) for k, v in value.items()))
+    raise TypeError(type(value))
 
 
 def _binary(*names):
@@ -91,16 +120,31 @@ class MariaDB:
     def create_network(self, database, prefix='wp_', rows=()):
         """A WordPress database with the Ultimate Multisite mappings table and ``rows`` in it."""
         self.sql('DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`;' % (database, database))
-        self.sql(DDL.format(prefix=prefix), database)
+        self.sql(DDL.format(table=prefix + 'wu_domain_mappings'), database)
         self.insert(database, prefix, rows)
 
-    def insert(self, database, prefix, rows):
+    def add_network(self, database, prefix, network_id, rows=()):
+        """Another network of a multi-network install (Ultimate Multisite 2.4.8+): its own mappings table."""
+        self.sql(DDL.format(table='%swu_%d_domain_mappings' % (prefix, network_id)), database)
+        self.insert(database, prefix, rows, network_id)
+
+    def insert(self, database, prefix, rows, network_id=None):
+        table = prefix + ('wu_%d_domain_mappings' % network_id if network_id else 'wu_domain_mappings')
         for row in rows:
             row = dict({'active': 1, 'primary_domain': 0, 'secure': 0, 'stage': 'done'}, **row)
-            self.sql("INSERT INTO `%swu_domain_mappings` (blog_id, domain, active, primary_domain, secure, stage, "
+            self.sql("INSERT INTO `%s` (blog_id, domain, active, primary_domain, secure, stage, "
                      "date_created) VALUES (%d, '%s', %d, %d, %d, '%s', NOW())"
-                     % (prefix, row['blog_id'], row['domain'].replace("'", "''"), row['active'],
+                     % (table, row['blog_id'], row['domain'].replace("'", "''"), row['active'],
                         row['primary_domain'], row['secure'], row['stage']), database)
+
+    def save_network_settings(self, database, prefix, settings, network_id=1):
+        """The plugin's settings as it saves them: a PHP-serialized array in the network option
+        wp-ultimo_v2_settings of {prefix}sitemeta (WordPress core's table, created if missing)."""
+        self.sql(SITEMETA_DDL.format(prefix=prefix), database)
+        value = php_serialize(settings).replace('\\', '\\\\').replace("'", "''")
+        self.sql("DELETE FROM `%ssitemeta` WHERE site_id = %d AND meta_key = 'wp-ultimo_v2_settings'; "
+                 "INSERT INTO `%ssitemeta` (site_id, meta_key, meta_value) VALUES (%d, 'wp-ultimo_v2_settings', '%s')"
+                 % (prefix, network_id, prefix, network_id, value), database)
 
     def create_user(self, user, password, database, privileges='SELECT'):
         scope = '*.*' if database == '*' else '`%s`.*' % database

@@ -42,12 +42,14 @@ def normalise_names(names):
 
 
 class AppFacts:
-    """What the API says of the app: its list, AutoSSL's coverage (None: unknown), the server's addresses."""
+    """What the API says of the app: its list, AutoSSL's coverage (None: unknown), the server's addresses,
+    and the other apps that list the same names."""
 
-    def __init__(self, listed=None, covered=None, server_addresses=()):
+    def __init__(self, listed=None, covered=None, server_addresses=(), other_apps=None):
         self.listed = listed
         self.covered = covered
         self.server_addresses = set(server_addresses)
+        self.other_apps = other_apps or {}
 
     @classmethod
     def read(cls, client, app_id, server_addresses=None):
@@ -66,7 +68,11 @@ class AppFacts:
                                       % app['serverid'], kind='unexpected_response')
             server_addresses = [server['lastaddress']]
         listed = set(domains.comparison_key(name) for name in app['domains'])
-        return cls(listed, covered, [health.normalise_address(a) for a in server_addresses]), app
+        # one GET /apps: a name on several apps reaches only the app whose name sorts first
+        me = app.get('name') or app_id
+        others = dict((name, [owner for owner in owners if owner != me])
+                      for name, owners in domains.shared_domains(client.list_apps()).items() if name in listed)
+        return cls(listed, covered, [health.normalise_address(a) for a in server_addresses], others), app
 
 
 def _knows(collection, name):
@@ -91,7 +97,11 @@ def check_one(name, dns_facts, facts, options, handshake=certificates.check):
                                 describe_failure=True)
         status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered,
                                                  certificate, options['expiry_warning_days'])
-    entry = {'name': name, 'status': status, 'reason': reason,
+    other_apps = facts.other_apps.get(name, [])
+    if other_apps:
+        reason += (' It is also on app(s) %s: ServerPilot sends its requests to the app whose name sorts first, so '
+                   'one of them never sees them; remove it where it does not belong.' % ', '.join(other_apps))
+    entry = {'name': name, 'status': status, 'reason': reason, 'other_apps': other_apps,
              'addresses': dns_facts['a'] + dns_facts['aaaa'] if health.checkable(name) else [],
              'points_to_server': points, 'listed': listed, 'covered': covered,
              'required': name in options['required']}

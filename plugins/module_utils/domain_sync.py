@@ -39,18 +39,19 @@ def _same(first, second):
 
 
 def sync_domains(client, app_id, wanted, state='present', exclusive=False, max_removals=None, wait=True,
-                 wait_timeout=300, check_mode=False, result=None):
+                 wait_timeout=300, check_mode=False, result=None, keep=None):
     """Converge the app's list to the plan for ``wanted``; returns ``result``, filled as it goes.
 
     ``result`` (a dict) holds ``changed``, ``domains``, ``added``, ``removed``,
     ``action_id``, ``action_ids``, ``external_changes`` and ``diff``; a caller
     that catches a failure still finds in it what was written before.
+    ``keep`` (a domains.Keep) holds what an exclusive run never removes.
     """
     result = {} if result is None else result
     result.setdefault('action_ids', [])
     result.setdefault('action_id', None)
     before = client.get_app(app_id)['domains']
-    plan = domains.plan(before, wanted, state, exclusive)
+    plan = domains.plan(before, wanted, state, exclusive, keep)
     result.setdefault('warnings', [])
     if len(plan.after) > len(before):
         domains.check_limit(plan.after)

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
@@ -25,7 +26,10 @@ except ImportError:
 MAX_DOMAINS = 300
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
-WWW_MODES = ('always', 'apex', 'never')
+WWW_MODES = ('always', 'apex', 'main_only', 'never')
+# Ultimate Multisite's main_only rule (Domain_Manager::should_create_www_subdomain): two labels, or three
+# under one of these suffixes (its filter wu_multi_part_tlds can add more).
+MAIN_ONLY_SUFFIXES = ('.co.uk', '.com.au', '.co.nz', '.com.br', '.co.in')
 
 _LDH_LABEL = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
 
@@ -65,16 +69,32 @@ def _to_ascii_label(label):
         raise ValueError("has a label '%s' that is not a valid internationalised name (%s)" % (label, exc))
 
 
-def normalise_name(raw):
-    """Return the canonical ASCII form of one host name, or raise ValueError with a reason.
+def ip_entry(text):
+    """The canonical form of an IP address entry (compressed IPv6), or None when ``text`` is not one."""
+    try:
+        return str(ipaddress.ip_address(text.strip().strip('[]')))
+    except ValueError:
+        return None
 
-    Accepts a leading ``*.`` wildcard label; everything else must be a host
-    name of at least two labels whose last label is not all digits (so IP
-    addresses are refused too).
+
+def is_ip(name):
+    return ip_entry(name) is not None
+
+
+def normalise_name(raw):
+    """Return the canonical form of one entry of an app's list, or raise ValueError with a reason.
+
+    An IPv4 or IPv6 address (ServerPilot accepts them) comes back in canonical
+    form. Otherwise a leading ``*.`` wildcard label is allowed, and the rest
+    must be a host name of at least two labels whose last label is not all
+    digits.
     """
     if not isinstance(raw, str):
         raise ValueError('is not a string (got %s)' % type(raw).__name__)
     name = raw.strip()
+    address = ip_entry(name)
+    if address is not None:
+        return address
     if name.endswith('.'):
         name = name[:-1]
     if not name:
@@ -149,7 +169,7 @@ def is_apex(name):
     only ``www: apex`` pays for loading the list.
     """
     global _PSL
-    if name.startswith('*.'):
+    if name.startswith('*.') or is_ip(name):
         return False
     if _PSL is None:
         from publicsuffixlist import PublicSuffixList
@@ -158,20 +178,43 @@ def is_apex(name):
 
 
 def www_form(name):
-    """The ``www.`` form of a name, or None for wildcards and names already under www."""
-    if name.startswith('*.') or name.startswith('www.'):
+    """The ``www.`` form of a name, or None for wildcards, IP addresses and names already under www."""
+    if name.startswith('*.') or name.startswith('www.') or is_ip(name):
         return None
     return 'www.' + name
 
 
-def expand_www(names, mode, apex_check=is_apex):
-    """Each name followed by its ``www.`` form, as ``mode`` wants, without duplicates."""
+def is_main_only(name):
+    """Ultimate Multisite's main_only rule: example.com and example.co.uk are main domains, shop.example.com is not."""
+    labels = name.split('.')
+    if len(labels) <= 2:
+        return True
+    return len(labels) == 3 and '.' + '.'.join(labels[-2:]) in MAIN_ONLY_SUFFIXES
+
+
+def is_under(name, parents):
+    """Whether ``name`` is strictly below one of ``parents`` (a leading ``*.`` on a parent is ignored)."""
+    for parent in parents:
+        parent = parent[2:] if parent.startswith('*.') else parent
+        if parent and name.endswith('.' + parent):
+            return True
+    return False
+
+
+def expand_www(names, mode, apex_check=is_apex, skip_under=()):
+    """Each name followed by its ``www.`` form, as ``mode`` wants, without duplicates.
+
+    Names strictly below one of ``skip_under`` (the network's own domains: its
+    subdomain sites) never get one, as Ultimate Multisite adds none for them.
+    """
     if mode not in WWW_MODES:
         raise DomainError('www must be one of %s, got %r' % (', '.join(WWW_MODES), mode))
     result, seen, problems = [], set(), []
     for name in names:
         extra = None
-        if mode == 'always' or (mode == 'apex' and apex_check(name)):
+        wanted = (mode == 'always' or (mode == 'apex' and apex_check(name))
+                  or (mode == 'main_only' and is_main_only(name)))
+        if wanted and not is_under(name, skip_under):
             extra = www_form(name)
         if extra is not None and len(extra) > MAX_NAME_LENGTH:
             problems.append((name, 'is too long to take a www. form (%d characters with it, at most %d)'
@@ -186,9 +229,43 @@ def expand_www(names, mode, apex_check=is_apex):
     return result
 
 
-def requested(names, mode, apex_check=is_apex):
+def requested(names, mode, apex_check=is_apex, skip_under=()):
     """The validated, www-expanded list a task asks for."""
-    return expand_www(normalise(names), mode, apex_check)
+    return expand_www(normalise(names), mode, apex_check, normalise(skip_under))
+
+
+class Keep:
+    """Entries an exclusive run never removes: names, IP addresses, IP networks (CIDR) and ``*.`` patterns
+    (the pattern itself and every name below it)."""
+
+    def __init__(self, entries=()):
+        self.names, self.networks, self.parents, problems = set(), [], [], []
+        for raw in entries or ():
+            text = str(raw).strip()
+            if '/' in text:
+                try:
+                    self.networks.append(ipaddress.ip_network(text, strict=False))
+                except ValueError as exc:
+                    problems.append((raw, 'is not an IP network (%s)' % exc))
+                continue
+            try:
+                name = normalise_name(text)
+            except ValueError as exc:
+                problems.append((raw, str(exc)))
+                continue
+            self.names.add(name)
+            if name.startswith('*.'):
+                self.parents.append(name[2:])
+        if problems:
+            raise DomainError('Invalid keep entries: %s. Fix these entries and run again; nothing was changed.'
+                              % '; '.join("'%s' %s" % (raw, reason) for raw, reason in problems))
+
+    def __contains__(self, entry):
+        key = comparison_key(entry)
+        if key in self.names or is_under(key, self.parents):
+            return True
+        address = ip_entry(key)
+        return address is not None and any(ipaddress.ip_address(address) in net for net in self.networks)
 
 
 def check_request(wanted, state, exclusive, limit=MAX_DOMAINS):
@@ -217,13 +294,15 @@ class Plan:
         return self.after != self.before
 
 
-def plan(current, wanted, state, exclusive):
+def plan(current, wanted, state, exclusive, keep=None):
     """Merge the app's ``current`` list with the ``wanted`` names.
 
     Existing entries keep their order and spelling, new names are appended,
     and the compare ignores order, so a list that already holds everything
-    plans no write.
+    plans no write. An exclusive run never removes what ``keep`` (a Keep)
+    holds.
     """
+    keep = keep or Keep()
     current = list(current or [])
     keys = [comparison_key(c) for c in current]
     wanted_set = set(wanted)
@@ -236,7 +315,7 @@ def plan(current, wanted, state, exclusive):
         raise DomainError("state must be 'present' or 'absent', got %r" % state)
     after, seen, removed = [], set(), []
     for c, k in zip(current, keys):
-        if exclusive and k not in wanted_set:
+        if exclusive and k not in wanted_set and c not in keep:
             removed.append(c)
             continue
         if exclusive and k in seen:
@@ -304,3 +383,16 @@ def difference(old, new):
     new_keys = set(comparison_key(n) for n in new)
     return ([n for n in new if comparison_key(n) not in old_keys],
             [o for o in old if comparison_key(o) not in new_keys])
+
+
+def shared_domains(apps):
+    """Domains listed on more than one app: {domain: [app names, sorted]}.
+
+    ServerPilot allows it and sends the requests to the app whose name sorts
+    first, so for the other apps it is a silent outage.
+    """
+    holders = {}
+    for app in apps:
+        for name in app.get('domains') or []:
+            holders.setdefault(comparison_key(name), set()).add(app.get('name') or app.get('id'))
+    return dict((name, sorted(owners)) for name, owners in sorted(holders.items()) if len(owners) > 1)

@@ -40,7 +40,7 @@ _TABLE_PREFIX = re.compile(r"""^\s*\$table_prefix\s*=\s*%s\s*;""" % _STRING, re.
 class SourceError(CollectionError):
     """A failure of the database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
     ``source_error``) says what went wrong - connect, connection_lost, credentials, grants, database, table,
-    query, wp_config, table_prefix or stages."""
+    query, wp_config, table_prefix, stages, network_id or settings."""
 
     kind = 'source'
 
@@ -189,7 +189,17 @@ def connection_settings(params, exists=os.path.exists):
     return settings
 
 
-def build_query(prefix, active_only=True, stages=DEFAULT_STAGES, blog_ids=None):
+def mappings_table(prefix, network_id=None):
+    """The mappings table: the main network's, or since Ultimate Multisite 2.4.8 ``wu_<id>_domain_mappings`` for
+    another network of a multi-network install."""
+    if network_id in (None, 1):
+        return '%s%s' % (prefix, TABLE)
+    if int(network_id) < 1:
+        raise SourceError('network_id', 'network_id must be a network ID (1 or more), got %r.' % network_id)
+    return '%swu_%d_domain_mappings' % (prefix, int(network_id))
+
+
+def build_query(prefix, active_only=True, stages=DEFAULT_STAGES, blog_ids=None, network_id=None):
     """The SELECT and its parameters; the table name is checked, every value is a bound parameter."""
     if not _PREFIX.match(prefix):
         raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.' % prefix)
@@ -206,8 +216,8 @@ def build_query(prefix, active_only=True, stages=DEFAULT_STAGES, blog_ids=None):
     if blog_ids:
         where.append('blog_id IN (%s)' % ', '.join(['%s'] * len(blog_ids)))
         args.extend(int(b) for b in blog_ids)
-    sql = ('SELECT id, blog_id, domain, active, primary_domain, secure, stage FROM `%s%s` WHERE %s '
-           'ORDER BY blog_id, primary_domain DESC, id' % (prefix, TABLE, ' AND '.join(where)))
+    sql = ('SELECT id, blog_id, domain, active, primary_domain, secure, stage FROM `%s` WHERE %s '
+           'ORDER BY blog_id, primary_domain DESC, id' % (mappings_table(prefix, network_id), ' AND '.join(where)))
     return sql, args
 
 
@@ -287,8 +297,9 @@ def _redact(text, password):
 
 
 def fetch_mappings(settings, query, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10,
-                   query_timeout=30):
-    """Connect (read-only use) and return the rows of ``query``.
+                   query_timeout=30, settings_query=None):
+    """Connect (read-only use) and return the rows of ``query``; with ``settings_query``, also
+    (its meta_value or None, why it could not be read or None).
 
     ``connect_timeout`` bounds the TCP connect, ``query_timeout`` every later read and write (the server's
     greeting included), so a server that accepts and never answers cannot hang the run.
@@ -317,7 +328,15 @@ def fetch_mappings(settings, query, config_file=None, ca_cert=None, check_hostna
             # Belt and braces: this session can read, never write.
             cursor.execute('SET SESSION TRANSACTION READ ONLY')
             cursor.execute(query[0], query[1])
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            if settings_query is None:
+                return rows
+            try:
+                cursor.execute(settings_query[0], settings_query[1])
+                found = cursor.fetchone()
+            except pymysql.err.MySQLError as exc:  # the mappings are read; the settings are a nicety
+                return rows, (None, _error(exc, target, settings['password']).msg)
+            return rows, ((found[0] if found else None), None)
     except pymysql.err.MySQLError as exc:
         raise _error(exc, target, settings['password'])
     finally:
@@ -341,3 +360,89 @@ def _error(exc, target, password, connecting=False):
                                   'login_unix_socket (or the option file), that the server runs, and that it listens '
                                   'there (MySQL often listens on localhost only: run the task on the WordPress server).'
                        % (target, detail))
+
+
+# -- the network's settings: PHP-serialized data, parsed as data -----------------------------------------------
+
+SETTINGS_KEY = 'wp-ultimo_v2_settings'  # wu_save_option('v2_settings') -> a network option in {prefix}sitemeta
+WWW_SETTINGS = ('always', 'main_only', 'never')
+
+
+def php_unserialize(data):
+    """A value PHP's serialize() wrote, read as data: nothing is ever executed or instantiated.
+
+    Handles null, booleans, integers, floats, strings (lengths in bytes) and
+    arrays; an object becomes a dict of its properties. Raises ValueError for
+    anything else or for a malformed value.
+    """
+    if isinstance(data, str):
+        data = data.encode('utf-8', 'surrogateescape')
+    value, end = _php_value(data, 0)
+    if end != len(data):
+        raise ValueError('trailing data after the value at byte %d' % end)
+    return value
+
+
+def _php_until(data, pos, stop):
+    end = data.find(stop, pos)
+    if end < 0:
+        raise ValueError('unterminated value at byte %d' % pos)
+    return data[pos:end].decode('ascii'), end + len(stop)
+
+
+def _php_value(data, pos):
+    kind = data[pos:pos + 2]
+    if data[pos:pos + 2] == b'N;':
+        return None, pos + 2
+    if kind in (b'b:', b'i:', b'd:'):
+        text, pos = _php_until(data, pos + 2, b';')
+        if kind == b'b:':
+            return text == '1', pos
+        return (int(text) if kind == b'i:' else float(text)), pos
+    if kind == b's:':
+        length, pos = _php_until(data, pos + 2, b':"')
+        end = pos + int(length)
+        if data[end:end + 2] != b'";':
+            raise ValueError('string length does not match at byte %d' % pos)
+        return data[pos:end].decode('utf-8', 'surrogateescape'), end + 2
+    if kind in (b'a:', b'O:'):
+        if kind == b'O:':  # O:<len>:"<class>":<count>:{...} - the class name is skipped, never used
+            length, pos = _php_until(data, pos + 2, b':"')
+            pos += int(length) + 2
+            count, pos = _php_until(data, pos, b':{')
+        else:
+            count, pos = _php_until(data, pos + 2, b':{')
+        result = {}
+        for dummy in range(int(count)):
+            key, pos = _php_value(data, pos)
+            result[key], pos = _php_value(data, pos)
+        if data[pos:pos + 1] != b'}':
+            raise ValueError('array not closed at byte %d' % pos)
+        return result, pos + 1
+    raise ValueError('unsupported PHP serialized type %r at byte %d' % (data[pos:pos + 1], pos))
+
+
+def www_setting(meta_value):
+    """The network's auto_create_www_subdomain from its serialized settings: (setting, where it came from)."""
+    if meta_value is None:
+        return 'always', 'default'  # never saved: the plugin's default
+    try:
+        settings = php_unserialize(meta_value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SourceError('settings', "The network's settings (%s) are not PHP-serialized data this reader can parse "
+                                      '(%s); give serverpilot_www explicitly.' % (SETTINGS_KEY, exc))
+    value = settings.get('auto_create_www_subdomain') if isinstance(settings, dict) else None
+    if value is None:
+        return 'always', 'default'
+    if value not in WWW_SETTINGS:
+        raise SourceError('settings', 'The network sets auto_create_www_subdomain to %r, not one of %s; give '
+                                      'serverpilot_www explicitly.' % (value, ', '.join(WWW_SETTINGS)))
+    return value, 'settings'
+
+
+def settings_query(prefix, network_id=None):
+    """The SELECT of the network's settings row ({prefix}sitemeta holds network options)."""
+    if not _PREFIX.match(prefix):
+        raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.' % prefix)
+    return ('SELECT meta_value FROM `%ssitemeta` WHERE site_id = %%s AND meta_key = %%s ORDER BY meta_id DESC LIMIT 1'
+            % prefix, [int(network_id or 1), SETTINGS_KEY])

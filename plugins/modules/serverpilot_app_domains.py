@@ -34,6 +34,8 @@ options:
     description:
       - Host names to ensure present or absent. Names are trimmed, lower-cased, stripped of a trailing dot,
         converted to punycode (IDNA 2008) and de-duplicated. A leading C(*.) wildcard label is allowed.
+      - IPv4 and IPv6 addresses are valid entries too (ServerPilot accepts them), written in canonical form
+        (compressed IPv6).
       - Every invalid entry is named in one failure, before any API call.
     type: list
     elements: str
@@ -64,11 +66,30 @@ options:
     description:
       - Which names also get their C(www.) form.
       - V(always) every name not already starting with C(www.); V(apex) only registrable domains by the Public
-        Suffix List (C(example.co.uk) yes, C(shop.example.co.uk) no); V(never) none.
-      - Wildcards never get a C(www.) form.
+        Suffix List (C(example.co.uk) yes, C(shop.example.co.uk) no, C(example.org.uk) yes); V(main_only) Ultimate
+        Multisite's own rule for its C(auto_create_www_subdomain) setting - names of two labels, or of three under
+        C(.co.uk), C(.com.au), C(.co.nz), C(.com.br) or C(.co.in) (so C(example.org.uk) no); V(never) none.
+      - Wildcards and IP addresses never get a C(www.) form.
     type: str
-    choices: [always, apex, never]
+    choices: [always, apex, main_only, never]
     default: always
+  www_skip_under:
+    description:
+      - Names strictly below one of these never get a C(www.) form, whatever O(www) says - the network's own
+        domains, so that subdomain sites (C(site1.network.example)) get none, as Ultimate Multisite adds none.
+      - A leading C(*.) is ignored.
+    type: list
+    elements: str
+    default: []
+  keep:
+    description:
+      - Entries an O(exclusive) run never removes - names, IP addresses, IP networks in CIDR form
+        (C(203.0.113.0/24); C(0.0.0.0/0) and C(::/0) keep every IP entry) and C(*.) patterns (the pattern itself and
+        every name below it), for a staging name, a temporary name, or the app's server address.
+      - Kept entries are never counted by O(max_removals).
+    type: list
+    elements: str
+    default: []
 seealso:
   - name: ServerPilot API
     description: The public API document.
@@ -189,11 +210,13 @@ def work(run):
     params = run.params
     if params['max_removals'] is not None and params['max_removals'] < 0:
         raise CollectionError('max_removals must be 0 or more.')
-    wanted = domains.requested(params['domains'], params['www'])
+    wanted = domains.requested(params['domains'], params['www'], skip_under=params['www_skip_under'])
     domains.check_request(wanted, params['state'], params['exclusive'])
+    keep = domains.Keep(params['keep'])
     run.result.update(requested=wanted)
     return sync_domains(run.client, params['app_id'], wanted, params['state'], params['exclusive'],
-                        params['max_removals'], params['wait'], params['wait_timeout'], run.check_mode, run.result)
+                        params['max_removals'], params['wait'], params['wait_timeout'], run.check_mode, run.result,
+                        keep)
 
 
 def main():
@@ -204,6 +227,8 @@ def main():
         exclusive=dict(type='bool', default=False),
         max_removals=dict(type='int'),
         www=dict(type='str', choices=list(domains.WWW_MODES), default='always'),
+        www_skip_under=dict(type='list', elements='str', default=[]),
+        keep=dict(type='list', elements='str', default=[]),
     )
     # the Public Suffix List is loaded only when www=apex needs it
     run_module(argument_spec, work,

@@ -110,6 +110,13 @@ error_kind:
   returned: failure
   type: str
   sample: not_found
+shared_domains:
+  description:
+    - Without O(app_id) - each domain listed on more than one app, with those apps' names. ServerPilot allows it and
+      sends the requests to the app whose name sorts first, a silent outage for the others; each one also warns.
+  returned: success without O(app_id)
+  type: dict
+  sample: {shop.example.com: [network, network-staging]}
 api_calls:
   description: How many HTTP requests this run sent to the API, retries included.
   returned: always
@@ -117,6 +124,7 @@ api_calls:
   sample: 1
 '''
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils.domains import shared_domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 
@@ -129,9 +137,15 @@ def work(run):
         apps = [client.get_app(params['app_id'])]
     else:
         apps = client.list_apps()
+        run.result['shared_domains'] = shared = shared_domains(apps)
+        for name, owners in shared.items():
+            run.warn('%s is on %d apps (%s): ServerPilot sends its requests to the app whose name sorts first, so '
+                     'the others never see them. Remove it from the apps that should not serve it.'
+                     % (name, len(owners), ', '.join(owners)))
         if params['details']:
             apps = [client.get_app(app['id']) for app in apps]
-    return dict(changed=False, apps=[dict((field, app.get(field)) for field in FIELDS) for app in apps])
+    run.result['apps'] = [dict((field, app.get(field)) for field in FIELDS) for app in apps]
+    return run.result
 
 
 def main():

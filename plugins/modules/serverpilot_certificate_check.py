@@ -70,7 +70,8 @@ options:
   tries:
     description:
       - How many times a domain that does not verify is checked before the task fails.
-      - The role M(multisite.serverpilot.domain_mapping) uses 5, as the WordPress plugin integration did.
+      - The WordPress plugin integration used 5. For a whole network, where some domains can never verify (their
+        DNS points elsewhere), M(multisite.serverpilot.serverpilot_domain_health) waits only for those that can.
     type: int
     default: 1
   delay:

@@ -182,6 +182,12 @@ domains:
     required:
       description: Named in O(required).
       type: bool
+    other_apps:
+      description:
+        - The other apps of the account that list this domain too (one C(GET /apps) per run); ServerPilot sends
+          its requests to the app whose name sorts first, a silent outage for the others. Empty without O(app_id).
+      type: list
+      elements: str
     issuer:
       description: The valid certificate's issuer.
       type: str
@@ -193,11 +199,12 @@ domains:
       type: int
   sample:
     - {name: shop.example.com, status: ok, reason: shop.example.com serves a valid certificate (84 days left).,
-       addresses: [203.0.113.10], points_to_server: true, listed: true, covered: true, required: true,
+       addresses: [203.0.113.10], points_to_server: true, listed: true, covered: true, required: true, other_apps: [],
        issuer: "Let's Encrypt", not_after: "2027-02-18T10:00:00Z", days_left: 84}
     - {name: old-customer.example.org, status: dns_elsewhere, reason: "old-customer.example.org points at
        198.51.100.7, not at the server (203.0.113.10) ...", addresses: [198.51.100.7], points_to_server: false,
-       listed: true, covered: false, required: false, issuer: null, not_after: null, days_left: null}
+       listed: true, covered: false, required: false, other_apps: [], issuer: null, not_after: null,
+       days_left: null}
 summary:
   description: How many domains have each status (every status, 0 when none).
   returned: always
@@ -225,7 +232,7 @@ api_calls:
   description: How many HTTP requests this run sent to the API (0 without O(app_id)).
   returned: always
   type: int
-  sample: 2
+  sample: 3
 '''
 
 from ansible.module_utils.basic import env_fallback

@@ -101,6 +101,13 @@ options:
     description: Only the mappings of these sites (blog IDs).
     type: list
     elements: int
+  network_id:
+    description:
+      - In a multi-network install, the network whose mappings are read. Since Ultimate Multisite 2.4.8 a network
+        other than the main one keeps them in C({prefix}wu_{network_id}_domain_mappings), and its settings under its
+        own C(site_id) in C({prefix}sitemeta).
+      - Unset (or V(1)) - the main network's C({prefix}wu_domain_mappings).
+    type: int
 requirements:
   - PyMySQL
 seealso:
@@ -150,6 +157,25 @@ count:
   returned: success
   type: int
   sample: 1
+table:
+  description: The mappings table that was read.
+  returned: success
+  type: str
+  sample: wp_wu_domain_mappings
+www_setting:
+  description:
+    - The network's own C(www.) rule, Ultimate Multisite's C(auto_create_www_subdomain) setting - V(always),
+      V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
+      PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
+    - Null, with a warning, when the settings could not be read; the mappings are returned all the same.
+  returned: success
+  type: str
+  sample: main_only
+www_setting_from:
+  description: V(settings) when the network saved it, V(default) when it never did; null when unread.
+  returned: success
+  type: str
+  sample: settings
 invalid_rows:
   description: Rows skipped because their domain is malformed.
   returned: success
@@ -175,7 +201,7 @@ error_kind:
   sample: source
 source_error:
   description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
-    V(database), V(table), V(query), V(wp_config), V(table_prefix) or V(stages).
+    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id) or V(settings).
   returned: failure
   type: str
   sample: table
@@ -188,14 +214,20 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.runner impor
 def work(run):
     params = run.params
     settings = um.connection_settings(params)
-    query = um.build_query(settings['table_prefix'], params['active_only'], params['stages'], params['blog_ids'])
-    rows = um.fetch_mappings(settings, query, params['config_file'], params['ca_cert'], params['check_hostname'],
-                             params['connect_timeout'], params['query_timeout'])
+    prefix, network_id = settings['table_prefix'], params['network_id']
+    query = um.build_query(prefix, params['active_only'], params['stages'], params['blog_ids'], network_id)
+    rows, (meta, problem) = um.fetch_mappings(
+        settings, query, params['config_file'], params['ca_cert'], params['check_hostname'], params['connect_timeout'],
+        params['query_timeout'], um.settings_query(prefix, network_id))
     names, mappings, invalid = um.shape(rows)
     for row in invalid:
         run.warn('Skipped mapping row id %s (blog %s): domain %r %s; fix it in Ultimate Multisite.'
                  % (row['id'], row['blog_id'], row['domain'], row['reason']))
-    return dict(changed=False, domains=names, mappings=mappings, count=len(mappings), invalid_rows=invalid)
+    www, www_from = um.www_setting(meta) if problem is None else (None, None)
+    if problem:
+        run.warn("The network's settings could not be read, so www_setting is null: %s" % problem)
+    return dict(changed=False, domains=names, mappings=mappings, count=len(mappings), invalid_rows=invalid,
+                table=um.mappings_table(prefix, network_id), www_setting=www, www_setting_from=www_from)
 
 
 def main():
@@ -216,6 +248,7 @@ def main():
         active_only=dict(type='bool', default=True),
         stages=dict(type='list', elements='str', choices=list(um.STAGES), default=list(um.DEFAULT_STAGES)),
         blog_ids=dict(type='list', elements='int'),
+        network_id=dict(type='int'),
     ), work, requires=['PyMySQL', 'idna'], api=False)
 
 

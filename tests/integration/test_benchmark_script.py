@@ -37,7 +37,7 @@ def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
     # the messy network of 10 customers: 8 with www., 1 with the apex only, 1 behind a CDN (never handshaken)
     network = results['network']
     assert network['listed'] == 20
-    assert network['role_noop_calls'] == 4  # domains, AutoSSL, the health check's app and server reads
+    assert network['role_noop_calls'] == 5  # domains, AutoSSL, the health check's app, server and apps reads
     assert network['role_noop_handshakes'] == 17
     assert [row['handshakes'] for row in network['health']] == [17, 17]
     for row in results['many_apps']:

@@ -317,3 +317,31 @@ def test_every_module_at_vvvv_shows_no_secret(standin, messy_network, playbook, 
     for secret in (DEFAULT_API_KEY, PRIVATE_KEY_MARKER, 'BEGIN PRIVATE KEY', 'db-pass-5150',
                    'wrong-key-for-the-error-path'):
         assert secret not in text, secret
+
+
+# -- answers the API document allows but the stand-in used to invent away -------------------------------------------
+
+def test_writes_without_an_actionid(standin, playbook):
+    """The document: actionid is there only "if any server configuration was required". No null in
+    action_ids, and nothing waits for an action that does not exist."""
+    app = standin.state.add_app(domains=['a.example.com'])
+    standin.state.omit_actionid = 3
+    run = playbook(domains_task(app, '[b.example.com]', www='never') + '''
+- name: ssl
+  multisite.serverpilot.serverpilot_autossl:
+    app_id: {app}
+    force_ssl: true
+'''.format(app=app))
+    domains, ssl = run.results
+    assert not domains['failed'] and not ssl['failed'], run
+    assert domains['changed'] and domains['action_id'] is None and domains['action_ids'] == []
+    assert ssl['changed'] and ssl['action_ids'] == [] and ssl['ssl'] == {'auto': True, 'force': True,
+                                                                         'custom_cert': False}
+    assert not any(e['path'].startswith('/v1/actions/') for e in standin.state.api_calls())
+
+
+def test_a_domain_already_on_another_app_is_accepted(standin, playbook):
+    standin.state.add_app(name='other', domains=['shared.example.com'])
+    app = standin.state.add_app(name='mine', domains=[])
+    result = playbook(domains_task(app, '[shared.example.com]', www='never')).results[0]
+    assert not result['failed'] and result['domains'] == ['shared.example.com'], result

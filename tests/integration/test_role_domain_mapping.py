@@ -74,8 +74,8 @@ def test_happy_path_then_idempotent(standin, messy_network, playbook):
     assert again.rc == 0, again
     assert recap(again)['changed'] == 0
     assert standin.state.writes() == []
-    # one GET for the domains, one for AutoSSL, and the health check's two (the app, its server's address)
-    assert len(standin.state.api_calls()) == 4
+    # one GET for the domains, one for AutoSSL, and the health check's three (the app, its server, the apps)
+    assert len(standin.state.api_calls()) == 5
 
 
 def test_a_messy_network_stays_green_and_says_what_is_wrong(standin, messy_network, playbook, tmp_path):

@@ -147,3 +147,88 @@ def test_an_empty_source_on_an_app_without_customer_names_is_fine(standin, messy
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app)
     assert rc == 0, out[-3000:]
     assert sorted(standin.state.app(app)['domains']) == ['*.network.example', 'network.example', 'www.network.example']
+
+
+# -- networks as they really are: IP entries, kept names, subdomain sites, the www setting, several networks ------
+
+def names_of(standin, app):
+    return standin.state.app(app)['domains']
+
+
+def test_an_ip_entry_and_kept_names_survive_and_are_not_counted(standin, messy_network, mariadb, network, tmp_path):
+    app = standin.state.add_app(domains=['network.example', '203.0.113.44', 'staging.network.example.net',
+                                         '2001:db8::44', 'gone.example.com'])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
+        'serverpilot_keep': ['staging.network.example.net'], 'serverpilot_max_removals': 1,
+        'serverpilot_verify_ssl': False})
+    assert rc == 0, out[-3000:]
+    domains = names_of(standin, app)
+    # kept: the IP entries (the role keeps every IP entry by default) and the staging name; only gone.example.com
+    # went, so max_removals=1 was enough
+    for kept in ('203.0.113.44', '2001:db8::44', 'staging.network.example.net'):
+        assert kept in domains
+    assert 'gone.example.com' not in domains
+    assert 'www.203.0.113.44' not in ' '.join(domains)
+
+
+def test_a_subdomain_network_stays_under_the_cap(standin, messy_network, mariadb, tmp_path):
+    """Ultimate Multisite writes a mapping row for each subdomain-mode site: 200 of them and 45 custom domains.
+    The plugin adds no www. to subdomain sites; with www. on every name the app would need ~490 names."""
+    rows = [{'blog_id': 10 + i, 'domain': 'site%d.network.example' % i} for i in range(200)]
+    rows += [{'blog_id': 300 + i, 'domain': 'custom%d.example.com' % i, 'primary_domain': 1} for i in range(45)]
+    mariadb.create_network('umsync', prefix='wpnet_', rows=rows)
+    mariadb.create_user('umreader', PASSWORD, 'umsync')
+    app = standin.state.add_app(domains=['network.example'])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
+        'serverpilot_www': 'always', 'serverpilot_verify_ssl': False, 'serverpilot_max_removals': 0})
+    assert rc == 0, out[-3000:]
+    domains = names_of(standin, app)
+    assert len(domains) == 200 + 45 * 2 + 3 == 293
+    assert 'www.custom7.example.com' in domains and 'www.site7.network.example' not in domains
+    assert 'www.network.example' in domains  # the network's own name is not under itself
+    # the same network with www. on every name (skip_under emptied) is refused before any write
+    standin.state.log.clear()
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
+        'serverpilot_www': 'always', 'serverpilot_verify_ssl': False, 'serverpilot_www_skip_under': []})
+    assert rc != 0 and 'over the limit of 300' in out and standin.state.writes() == []
+
+
+@pytest.mark.parametrize('setting, www_expected', [
+    ('always', ['www.shop.example.com', 'www.blog.example.org', 'www.waiting.example.org']),
+    ('main_only', []),              # shop.example.com and blog.example.org are not main domains by the rule
+    ('never', []),
+    # never saved: the plugin's default, always
+    (None, ['www.shop.example.com', 'www.blog.example.org', 'www.waiting.example.org']),
+])
+def test_the_networks_own_www_rule(standin, messy_network, mariadb, network, tmp_path, setting, www_expected):
+    settings = {'enable_domain_mapping': True, 'dns_check_interval': 300}
+    if setting is not None:
+        settings['auto_create_www_subdomain'] = setting
+    mariadb.save_network_settings('umsync', 'wpnet_', settings)
+    app = standin.state.add_app(domains=['network.example'])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
+        'serverpilot_www': 'source', 'serverpilot_verify_ssl': False, 'serverpilot_domains': ['network.example']})
+    assert rc == 0, out[-3000:]
+    domains = names_of(standin, app)
+    assert sorted(d for d in domains if d.startswith('www.') and d != 'www.network.example') == sorted(www_expected)
+    # main_only as the plugin defines it: network.example is a main domain
+    assert ('www.network.example' in domains) is (setting != 'never')
+
+
+def test_source_www_without_a_source_is_refused(standin, messy_network, playbook):
+    app = standin.state.add_app(domains=[])
+    run = playbook('- name: _role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'
+                   '  vars:\n    serverpilot_app_id: %s\n    serverpilot_domains: [a.example]\n'
+                   '    serverpilot_www: source\n' % app)
+    assert run.rc != 0 and 'serverpilot_www=source' in run.stdout and standin.state.writes() == []
+
+
+def test_a_second_network_is_read_with_network_id(standin, messy_network, mariadb, network, tmp_path):
+    mariadb.add_network('umsync', 'wpnet_', 2, rows=[{'blog_id': 7, 'domain': 'second-network.example.org'}])
+    mariadb.save_network_settings('umsync', 'wpnet_', {'auto_create_www_subdomain': 'never'}, network_id=2)
+    app = standin.state.add_app(domains=[])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
+        'serverpilot_network_id': 2, 'serverpilot_www': 'source', 'serverpilot_verify_ssl': False,
+        'serverpilot_domains': ['net2.example.org']})
+    assert rc == 0, out[-3000:]
+    assert sorted(names_of(standin, app)) == ['net2.example.org', 'second-network.example.org']

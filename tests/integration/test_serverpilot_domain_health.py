@@ -56,7 +56,8 @@ def test_every_domain_gets_a_status_and_a_reason(messy_network, app, playbook):
     assert '127.0.0.3' in domains['cdn.example']['reason'] and SERVER in domains['cdn.example']['reason']
     assert 'AAAA record points elsewhere (2001:db8::7)' in domains['v6stray.example']['reason']
     assert 'no A or AAAA record' in domains['gone.example']['reason']
-    assert result['api_calls'] == 2  # the app, and its server's lastaddress
+    assert result['api_calls'] == 3  # the app, its server's lastaddress, and the account's apps
+    assert all(d['other_apps'] == [] for d in result['domains'])
 
 
 def test_no_connection_ever_goes_where_a_customer_points(messy_network, app, playbook):
@@ -129,7 +130,7 @@ def test_server_addresses_for_a_load_balancer(messy_network, app, playbook):
     """With the CDN's address named as the server's, cdn.example points at "the server"."""
     result = playbook(health_task(messy_network, app_id=app, server_addresses=[SERVER, '127.0.0.3'])).results[0]
     assert by_name(result)['cdn.example']['points_to_server'] is True
-    assert result['api_calls'] == 1  # no GET /servers/:id
+    assert result['api_calls'] == 2  # no GET /servers/:id
 
 
 def test_check_mode_runs_as_normal(messy_network, app, playbook):
@@ -139,3 +140,11 @@ def test_check_mode_runs_as_normal(messy_network, app, playbook):
 
 def standin_writes(world):
     return world.state.writes()
+
+
+def test_a_domain_on_another_app_is_marked_with_its_name(messy_network, app, standin, playbook):
+    standin.state.add_app(name='aaa-old-network', domains=['good.example', 'other.example'])
+    result = playbook(health_task(messy_network, app_id=app)).results[0]
+    good = by_name(result)['good.example']
+    assert good['other_apps'] == ['aaa-old-network'] and 'also on app(s) aaa-old-network' in good['reason']
+    assert by_name(result)['cdn.example']['other_apps'] == []

@@ -18,6 +18,7 @@ Run it: ``python tests/stand_in/server.py --port 8080 --seed apps.json [--tls-po
 import argparse
 import base64
 import hmac
+import ipaddress
 import json
 import os
 import random
@@ -40,6 +41,14 @@ PRIVATE_KEY_MARKER = 'STANDIN-PRIVATE-KEY-DO-NOT-LEAK'
 
 _LABEL = r'(?!-)[a-z0-9-]{1,63}(?<!-)'
 _DOMAIN = re.compile(r'^(\*\.)?(%s\.)+%s$' % (_LABEL, _LABEL))
+
+
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _new_id(length=16):
@@ -87,6 +96,8 @@ class StandInState:
             self.server_address = '127.0.0.2'
             # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min).
             self.issuance_delay = 0.0
+            # How many of the next writes come back without an actionid (no server configuration was required).
+            self.omit_actionid = 0
 
     # -- seeding ---------------------------------------------------------
 
@@ -248,6 +259,14 @@ class StandInState:
             out['autossl'] = self._autossl(app)
         return out
 
+    def _write_answer(self, serverid, data):
+        """A write's answer. The document: ``actionid`` is there only "if any server configuration was
+        required", so ``omit_actionid`` makes the next writes come back without one."""
+        if self.omit_actionid > 0:
+            self.omit_actionid -= 1
+            return {'data': data}
+        return {'actionid': self._action(serverid), 'data': data}
+
     def _action(self, serverid):
         action_id = _new_id()
         status = 'success'
@@ -281,9 +300,10 @@ class StandInState:
                     return 200, self._post_ssl(app, body)
                 if method == 'DELETE':
                     if app['ssl'] is None:
-                        raise ApiError(400, 'App does not have SSL enabled.')
+                        # the document is silent: answer as for any other change that needs no server work
+                        return 200, {'data': {}}
                     app['ssl'] = None
-                    return 200, {'actionid': self._action(app['serverid']), 'data': {}}
+                    return 200, self._write_answer(app['serverid'], {})
             if len(parts) == 2 and parts[0] == 'servers' and method == 'GET':
                 server = self.servers.get(parts[1])
                 if server is None:
@@ -320,23 +340,20 @@ class StandInState:
             if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
                 raise ApiError(400, 'domains must be an array of strings.')
             for domain in domains:
-                if len(domain) > 253 or not _DOMAIN.match(domain):
+                # ServerPilot's help on app domains: host names, *. wildcards and IP addresses are valid
+                if len(domain) > 253 or not (_DOMAIN.match(domain) or _is_ip(domain)):
                     raise ApiError(400, 'Invalid domain: %s' % domain)
             if len(set(domains)) != len(domains):
                 raise ApiError(400, 'Duplicate domains are not allowed.')
             if len(domains) > MAX_DOMAINS:
                 raise ApiError(400, 'An app can have at most %d domains.' % MAX_DOMAINS)
-            for other in self.apps.values():
-                if other is not app and other['serverid'] == app['serverid']:
-                    taken = set(domains) & set(other['domains'])
-                    if taken:
-                        raise ApiError(409, 'Domain %s is already used by another app on this server.'
-                                       % sorted(taken)[0])
+            # ServerPilot allows a domain on several apps (requests go to the app whose name sorts first):
+            # nothing is refused here, and the collection reports it instead.
             app['domains'] = list(domains)
             self.covered_names(app)  # issuance starts now for names that already point
         if 'runtime' in body:
             app['runtime'] = body['runtime']
-        return {'actionid': self._action(app['serverid']), 'data': self._public(app)}
+        return self._write_answer(app['serverid'], self._public(app))
 
     def _post_ssl(self, app, body):
         if not isinstance(body, dict) or not body:
@@ -367,7 +384,7 @@ class StandInState:
         else:
             raise ApiError(400, 'Send exactly one of: {"auto": true}, {"force": bool}, or {"key", "cert", '
                                 '"cacerts"}.')
-        return {'actionid': self._action(app['serverid']), 'data': dict(app['ssl'])}
+        return self._write_answer(app['serverid'], dict(app['ssl']))
 
     def control(self, method, parts, body):
         """The test-only endpoints under /_standin/."""
@@ -387,7 +404,7 @@ class StandInState:
                 self.add_mutation(**body)
                 return 200, {'ok': True}
             if parts == ['config'] and method == 'POST':
-                for key in ('latency', 'action_open_polls', 'fail_next_actions'):
+                for key in ('latency', 'action_open_polls', 'fail_next_actions', 'omit_actionid', 'issuance_delay'):
                     if key in body:
                         setattr(self, key, body[key])
                 return 200, {'ok': True}

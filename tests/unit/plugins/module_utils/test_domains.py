@@ -39,7 +39,6 @@ def test_normalise_name_accepts(raw, expected):
     ('.'.join(['a' * 63] * 4), 'characters long'),  # 255 characters
     ('ab--cd.com', "'--' in the third and fourth"),
     ('xn--zz.com', 'not valid punycode'),
-    ('1.2.3.4', 'IP address'),
     ('example.123', 'IP address'),
     ('www.*.example.com', "'*' that is not the whole leftmost label"),
     ('*example.com', 'inner hyphens'),
@@ -220,3 +219,73 @@ def test_check_removals():
     assert 'remove 12 domains from app app1' in message and 'max_removals=10' in message
     assert 'd0.example, d1.example, d2.example, d3.example, d4.example, ...' in message
     assert 'd5.example' not in message
+
+
+# -- network shapes: IP entries, keep, subdomain sites, the plugin's main_only rule --------------------------------
+
+@pytest.mark.parametrize('raw, expected', [
+    ('203.0.113.44', '203.0.113.44'), (' 203.0.113.44 ', '203.0.113.44'),
+    ('2001:DB8:0:0:0:0:0:1', '2001:db8::1'), ('[2001:db8::1]', '2001:db8::1'),
+])
+def test_ip_entries_are_valid_and_canonical(raw, expected):
+    assert rules.normalise_name(raw) == expected
+
+
+def test_ip_entries_never_get_a_www_form():
+    assert rules.requested(['203.0.113.44', '2001:db8::1', 'a.example'], 'always') == [
+        '203.0.113.44', '2001:db8::1', 'a.example', 'www.a.example']
+    assert rules.is_apex('203.0.113.44') is False
+
+
+def test_an_ip_entry_survives_an_exclusive_run_only_when_kept():
+    current = ['example.com', 'www.example.com', '203.0.113.44']
+    # the issue's own example: without keep, the IP entry would go
+    assert rules.plan(current, ['example.com', 'www.example.com'], 'present', True).removed == ['203.0.113.44']
+    kept = rules.plan(current, ['example.com', 'www.example.com'], 'present', True,
+                      rules.Keep(['0.0.0.0/0', '::/0']))
+    assert kept.after == current and kept.removed == [] and not kept.changed
+
+
+@pytest.mark.parametrize('keep, entry, kept', [
+    (['staging.example.net'], 'staging.example.net', True),
+    (['staging.example.net'], 'STAGING.example.net.', True),
+    (['*.network.example'], 'site1.network.example', True),
+    (['*.network.example'], '*.network.example', True),
+    (['*.network.example'], 'network.example', False),
+    (['203.0.113.0/24'], '203.0.113.44', True),
+    (['203.0.113.0/24'], '198.51.100.1', False),
+    (['2001:db8::/32'], '2001:DB8::7', True),
+    (['203.0.113.44'], '203.0.113.44', True),
+    ([], 'anything.example', False),
+])
+def test_keep(keep, entry, kept):
+    assert (entry in rules.Keep(keep)) is kept
+
+
+def test_kept_names_are_not_removed_nor_counted():
+    current = ['a.example', 'staging.example.net', 'old.example']
+    the_plan = rules.plan(current, ['a.example'], 'present', True, rules.Keep(['staging.example.net']))
+    assert the_plan.removed == ['old.example'] and the_plan.after == ['a.example', 'staging.example.net']
+    rules.check_removals(the_plan.removed, 1, 'app1')
+
+
+def test_bad_keep_entries_are_named():
+    with pytest.raises(rules.DomainError) as info:
+        rules.Keep(['bad..name', '10.0.0.0/99'])
+    assert "'bad..name'" in str(info.value) and "'10.0.0.0/99'" in str(info.value)
+
+
+def test_subdomain_sites_get_no_www_form():
+    wanted = rules.requested(['site1.network.example', 'shop.example.com', 'network.example'], 'always',
+                             skip_under=['network.example', '*.network.example'])
+    assert wanted == ['site1.network.example', 'shop.example.com', 'www.shop.example.com', 'network.example',
+                      'www.network.example']
+
+
+@pytest.mark.parametrize('name, main', [
+    ('example.com', True), ('example.co.uk', True), ('example.com.au', True), ('shop.example.com', False),
+    ('shop.example.co.uk', False), ('example.org.uk', False), ('localhost.example', True),
+])
+def test_main_only_as_the_plugin_defines_it(name, main):
+    assert rules.is_main_only(name) is main
+    assert (('www.' + name) in rules.requested([name], 'main_only')) is main

@@ -37,3 +37,18 @@ def test_missing_requests_is_named(standin, monkeypatch):
     with without(monkeypatch, 'requests'):
         result = run_main(main, args(standin))
     assert result['error_kind'] == 'missing_library'
+
+
+def test_a_domain_on_two_apps_is_reported(standin):
+    """ServerPilot allows it (requests go to the app whose name sorts first): reported, never refused."""
+    standin.state.add_app(name='network', domains=['shop.example.com', 'a.example.com'])
+    standin.state.add_app(name='network-staging', domains=['SHOP.example.com.', 'b.example.com'])
+    result = run_main(main, args(standin, details=False))
+    assert result['shared_domains'] == {'shop.example.com': ['network', 'network-staging']}
+    assert any('shop.example.com is on 2 apps' in w for w in result['warnings'])
+    assert result['api_calls'] == 1
+
+
+def test_one_app_has_no_shared_domains_report(standin):
+    app = standin.state.add_app(name='one', domains=['a.example.com'])
+    assert 'shared_domains' not in run_main(main, args(standin, app_id=app))
