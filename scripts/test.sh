@@ -38,6 +38,9 @@ mkdir -p ~/.ansible/test/cache
 cp scripts/get_pip_offline.py ~/.ansible/test/cache/"get_pip_${pip_version//./_}.py"
 (cd "$sanity_root" && ansible-test sanity --local --python 3.11 --color no 2>&1 | grep -v -e '^Looking in' -e '^WARNING: Location' -e '^  Downloading' -e '^Collecting' -e '━')
 
+echo "== antsibull-docs lint-collection-docs --plugin-docs (the community's docs linter)"
+(cd "$sanity_root" && ANSIBLE_COLLECTIONS_PATH="$build_dir/sanity" antsibull-docs lint-collection-docs --plugin-docs .)
+
 echo "== molecule (role domain_mapping, on this machine against the stand-in)"
 free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 export STANDIN_WORKDIR="$build_dir/molecule" STANDIN_PORT STANDIN_TLS_PORT MOLECULE_PYTHON="$PWD/.venv/bin/python"

@@ -145,15 +145,20 @@ def failure_summary(results):
     return '; '.join('%s: %s (%s)' % (r['domain'], r['reason'], r['detail']) for r in results if not r['valid'])
 
 
+def check_ca_path(ca_path):
+    """Refuse a CA bundle that is not there, before any handshake (ssl's own error is a bare [Errno 2])."""
+    if ca_path and not os.path.isfile(ca_path):
+        raise CollectionError('ca_path %s does not exist or is not a file: name a PEM bundle of CA certificates, or '
+                              'leave ca_path unset to use the system trust store.' % ca_path)
+
+
 def check_all(names, port=443, address=None, timeout=10, ca_path=None, tries=1, delay=60, sleep=time.sleep):
     """Check every name, trying those that fail again (``tries`` in all, ``delay`` seconds apart).
 
     Names that verified are not checked again; describing a failure costs a
     second handshake, so only the last try does it.
     """
-    if ca_path and not os.path.isfile(ca_path):
-        raise CollectionError('ca_path %s does not exist or is not a file: name a PEM bundle of CA certificates, or '
-                              'leave ca_path unset to use the system trust store.' % ca_path)
+    check_ca_path(ca_path)
     results, pending = {}, list(names)
     for attempt in range(1, tries + 1):
         last = attempt == tries

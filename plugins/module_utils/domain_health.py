@@ -24,23 +24,6 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.errors impor
 FIELDS = ('issuer', 'not_after', 'days_left')
 
 
-def normalise_names(names):
-    """Domains as the collection writes them, IP addresses in canonical form; every bad entry named at once."""
-    result, problems = [], []
-    for raw in names:
-        try:
-            name = health.normalise_address(raw) if health.is_ip(str(raw).strip().strip('[]')) else \
-                domains.normalise_name(raw)
-        except ValueError as exc:
-            problems.append("'%s' %s" % (raw, exc))
-            continue
-        if name not in result:
-            result.append(name)
-    if problems:
-        raise CollectionError('Invalid domain names: %s.' % '; '.join(problems))
-    return result
-
-
 class AppFacts:
     """What the API says of the app: its list, AutoSSL's coverage (None: unknown), the server's addresses,
     and the other apps that list the same names."""
@@ -52,7 +35,8 @@ class AppFacts:
         self.other_apps = other_apps or {}
 
     @classmethod
-    def read(cls, client, app_id, server_addresses=None):
+    def read(cls, client, app_id, server_addresses=None, other_apps=None):
+        """The facts from the API; ``other_apps`` from an earlier read saves the GET /apps (one per run)."""
         app = client.get_app(app_id)
         autossl = app.get('autossl')
         covered = None
@@ -68,11 +52,13 @@ class AppFacts:
                                       % app['serverid'], kind='unexpected_response')
             server_addresses = [server['lastaddress']]
         listed = set(domains.comparison_key(name) for name in app['domains'])
-        # one GET /apps: a name on several apps reaches only the app whose name sorts first
-        me = app.get('name') or app_id
-        others = dict((name, [owner for owner in owners if owner != me])
-                      for name, owners in domains.shared_domains(client.list_apps()).items() if name in listed)
-        return cls(listed, covered, [health.normalise_address(a) for a in server_addresses], others), app
+        if other_apps is None:
+            # one GET /apps: a name on several apps reaches only the app whose name sorts first
+            me = app.get('name') or app_id
+            other_apps = dict((name, [owner for owner in owners if owner != me])
+                              for name, owners in domains.shared_domains(client.list_apps()).items()
+                              if name in listed)
+        return cls(listed, covered, [health.normalise_address(a) for a in server_addresses], other_apps), app
 
 
 def _knows(collection, name):
@@ -150,8 +136,8 @@ def health_check(run):
                           ('expiry_warning_days', 0), ('port', 1)):
         if params[option] < least:
             raise CollectionError('%s must be at least %s.' % (option, least))
-    names = normalise_names(params['domains']) if params['domains'] is not None else None
-    required = normalise_names(params['required'])
+    names = domains.normalise(params['domains']) if params['domains'] is not None else None
+    required = domains.normalise(params['required'])
     try:
         servers = [health.normalise_address(a) for a in params['server_addresses'] or []] or None
     except ValueError as exc:
@@ -162,7 +148,7 @@ def health_check(run):
         servers = sorted(facts.server_addresses)
 
         def refresh():
-            return AppFacts.read(run.client, params['app_id'], servers)[0]
+            return AppFacts.read(run.client, params['app_id'], servers, facts.other_apps)[0]
         if names is None:
             names = [health.normalise_address(n) if health.is_ip(n) else domains.comparison_key(n)
                      for n in app['domains']]
@@ -171,6 +157,7 @@ def health_check(run):
     else:
         facts = AppFacts(None, None, servers)
     names += [name for name in required if name not in names]
+    certificates.check_ca_path(params['ca_path'])
     keys = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days')
     options = dict((key, params[key]) for key in keys)
     options['required'] = set(required)

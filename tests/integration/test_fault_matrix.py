@@ -222,7 +222,8 @@ BAD_INPUTS = [
     ('empty string', {'domains': '[""]'}, "'' is empty"),
     ('blank string', {'domains': '["   "]'}, 'is empty'),
     ('single label', {'domains': '[localhost]'}, 'at least two labels'),
-    ('an IP address', {'domains': '["203.0.113.7"]'}, 'IP address'),
+    # an IP address is a valid entry (ServerPilot accepts them); a numeric last label is not
+    ('a numeric top-level label', {'domains': '["example.123"]'}, 'numeric label'),
     ('a URL', {'domains': '["https://example.com/"]'}, "'https://example.com/'"),
     ('over 300 after www.', {'domains': '[%s]' % ', '.join('s%d.example.com' % i for i in range(151))},
      '302 domains requested'),

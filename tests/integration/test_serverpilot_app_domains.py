@@ -143,7 +143,7 @@ def test_module_defaults_group_gives_credentials_once(standin, playbook):
     ('["%s.example.com"]' % ('x' * 64), {}, 'label of 64 characters'),
     ('["%s"]' % '.'.join(['a' * 63] * 4), {}, 'characters long'),
     ('[""]', {}, "'' is empty"),
-    ('["1.2.3.4"]', {}, 'IP address'),
+    ('["1.2.3.4.5"]', {}, 'numeric label'),
     ('[%s]' % ', '.join('d%d.example.com' % i for i in range(151)), {}, '302 domains requested'),
     ('[]', {'exclusive': 'true'}, 'remove every domain'),
     ('[a.example.com]', {'api_url': 'http://api.serverpilot.io/v1'}, 'clear text'),
@@ -273,3 +273,12 @@ def test_max_removals_refuses_a_mass_removal_before_any_write(standin, playbook,
     assert standin.state.writes() == []
     ok = playbook(task(app, '[keep.example.com]', exclusive='true', www='never', max_removals=7)).results[0]
     assert not ok['failed'] and standin.state.app(app)['domains'] == ['keep.example.com']
+
+
+def test_ip_entries_are_listed_in_canonical_form_without_www(standin, playbook):
+    """ServerPilot's help on app domains: IP addresses are valid entries."""
+    app = standin.state.add_app(domains=['network.example'])
+    result = playbook(task(app, '["203.0.113.44", "2001:DB8:0::44", shop.example.com]')).results[0]
+    assert not result['failed'], result
+    assert standin.state.app(app)['domains'] == ['network.example', '203.0.113.44', '2001:db8::44',
+                                                 'shop.example.com', 'www.shop.example.com']

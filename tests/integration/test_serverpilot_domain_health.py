@@ -95,9 +95,12 @@ def test_pending_is_waited_for_and_nothing_else(messy_network, standin, playbook
     assert by_name(first)['new.example']['status'] == 'pending', first
     assert by_name(first)['new.example']['covered'] is False
     started = time.monotonic()
+    standin.state.log.clear()
     waited = playbook(health_task(messy_network, app_id=app, wait=20, wait_delay=0.5,
                                   required=['new.example'])).results[0]
     assert not waited['failed'], waited
+    # each re-check reads the app's coverage again, but the account's apps only once per run
+    assert [e['path'] for e in standin.state.api_calls()].count('/v1/apps') == 1
     assert by_name(waited)['new.example']['status'] == 'ok'
     assert by_name(waited)['cdn.example']['status'] == 'dns_elsewhere'  # never waited on
     assert time.monotonic() - started < 15

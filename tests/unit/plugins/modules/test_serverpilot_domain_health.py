@@ -42,3 +42,9 @@ def test_missing_dnspython_is_named(monkeypatch):
     with without(monkeypatch, 'dns'):
         result = run_main(main, dict(domains=['a.example'], server_addresses=['203.0.113.10']))
     assert result['error_kind'] == 'missing_library' and '(dnspython)' in result['msg']
+
+
+def test_a_missing_ca_path_is_named(tmp_path):
+    missing = str(tmp_path / 'no-ca.pem')
+    result = run_main(main, dict(domains=['a.example'], server_addresses=['203.0.113.10'], ca_path=missing))
+    assert result['error_kind'] == 'invalid_input' and missing in result['msg']
