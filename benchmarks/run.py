@@ -358,6 +358,8 @@ def main(argv=None):
     parser.add_argument('--repeats', type=int, default=3, help='runs per scenario; the median is kept')
     parser.add_argument('--apps-latency', type=float,
                         help='latency for the many-apps run (default: --latency), e.g. 0.5 for a slow real API')
+    parser.add_argument('--overhead-repeats', type=int, default=5,
+                        help='runs of the no-op beside ansible.builtin.ping; the median is kept')
     parser.add_argument('--network', type=int, default=150,
                         help='customers in the messy-network run (each with a www. form; 0 to skip)')
     parser.add_argument('--handshake-latency', type=float, default=0.1, help='seconds per handshake there')
@@ -377,7 +379,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory() as workdir:
             env['ANSIBLE_LOCAL_TEMP'] = os.path.join(workdir, 'tmp')
             results['startup_seconds'] = round(baseline(env, workdir, args.repeats), 3)
-            results['overhead'] = module_overhead(server, env, workdir, max(args.repeats, 5))
+            results['overhead'] = module_overhead(server, env, workdir, args.overhead_repeats)
             for size in args.sizes:
                 for approach in ('module', 'uri'):
                     results['scenarios'].extend(scenarios(server, env, workdir, size, approach, args.repeats,

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.integration
 def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
     output = tmp_path / 'results.json'
     proc = subprocess.run([sys.executable, os.path.join(REPO, 'benchmarks', 'run.py'), '--sizes', '1', '3',
-                           '--apps', '3', '--repeats', '1', '--latency', '0', '--network', '10', '--output', str(output)],
+                           '--apps', '3', '--repeats', '1', '--latency', '0', '--network', '10', '--overhead-repeats', '1',
+                           '--output', str(output)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = json.loads(output.read_text())

@@ -369,3 +369,37 @@ def test_an_app_answer_without_what_the_document_promises(standin, client, paylo
     with pytest.raises(api.ServerPilotError) as info:
         client.get_app('x')
     assert info.value.kind == 'unexpected_response' and words in info.value.msg
+
+
+def test_a_chunked_and_gzipped_answer_is_read_whole():
+    """The body is read piece by piece against a deadline: chunked transfer and gzip must still come out whole."""
+    import gzip
+    import http.server
+    import threading
+    body = gzip.compress(json.dumps({'data': [{'id': 'a%d' % i, 'domains': []} for i in range(300)]}).encode())
+
+    class Chunked(http.server.BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/json')
+            self.send_header('Content-Encoding', 'gzip')
+            self.send_header('Transfer-Encoding', 'chunked')
+            self.end_headers()
+            for start in range(0, len(body), 500):
+                piece = body[start:start + 500]
+                self.wfile.write(b'%x\r\n%s\r\n' % (len(piece), piece))
+            self.wfile.write(b'0\r\n\r\n')
+
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Chunked)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = api.ServerPilotClient('cid', 'key', 'http://127.0.0.1:%d/v1' % server.server_address[1], retries=0)
+        assert [app['id'] for app in client.list_apps()] == ['a%d' % i for i in range(300)]
+        client.close()
+    finally:
+        server.shutdown()
