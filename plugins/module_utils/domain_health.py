@@ -150,8 +150,7 @@ def health_check(run):
         def refresh():
             return AppFacts.read(run.client, params['app_id'], servers, facts.other_apps)[0]
         if names is None:
-            names = [health.normalise_address(n) if health.is_ip(n) else domains.comparison_key(n)
-                     for n in app['domains']]
+            names = [domains.comparison_key(n) for n in app['domains']]
     elif names is None or servers is None:
         raise CollectionError('Give app_id (with client_id and api_key), or domains and server_addresses.')
     else:

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
 
 OK = 'ok'
 EXPIRING = 'expiring'
@@ -31,22 +31,17 @@ FAILED_STATUSES = (PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNR
 _NO_ANSWER = ('connection refused', 'timeout', 'TLS handshake failed')
 
 
-def is_ip(name):
-    try:
-        ipaddress.ip_address(name)
-        return True
-    except ValueError:
-        return False
-
-
 def normalise_address(value):
     """An IP address in its canonical text form (compressed IPv6); raises ValueError for anything else."""
-    return str(ipaddress.ip_address(str(value).strip().strip('[]')))
+    address = domains.ip_entry(str(value))
+    if address is None:
+        raise ValueError('%r is not an IP address' % (value,))
+    return address
 
 
 def checkable(name):
     """Whether a handshake can check ``name``: not a wildcard, not an IP address."""
-    return not name.startswith('*.') and not is_ip(name)
+    return not name.startswith('*.') and not domains.is_ip(name)
 
 
 def handshake_address(addresses, server_addresses):
