@@ -53,10 +53,8 @@ def sync_domains(client, app_id, wanted, state='present', exclusive=False, max_r
     before = client.get_app(app_id)['domains']
     plan = domains.plan(before, wanted, state, exclusive, keep)
     result.setdefault('warnings', [])
-    if len(plan.after) > len(before):
-        domains.check_limit(plan.after)
-    elif len(plan.after) > domains.MAX_DOMAINS:
-        # apps created under the older limit of 1000 exist: never block a run that does not grow the list
+    domains.check_limit(plan.after, before)
+    if len(plan.after) > domains.MAX_DOMAINS:
         result['warnings'].append('App %s holds %d domains, over the current limit of %d; ServerPilot may refuse '
                                   'to add more. Remove unused domains or split them across apps.'
                                   % (app_id, len(plan.after), domains.MAX_DOMAINS))
@@ -110,7 +108,6 @@ def sync_domains(client, app_id, wanted, state='present', exclusive=False, max_r
                                   % (app_id, missing, stale, MAX_WRITES), kind='conflict')
         # Keep the other writer's change, apply ours on top; the guards look at this write's own effect.
         expected, target = current, domains.reconcile(current, plan)
-        if len(target) > len(current):
-            domains.check_limit(target, written=result['changed'])
+        domains.check_limit(target, current, written=result['changed'])
         domains.check_removals(domains.difference(current, target)[1], max_removals, app_id,
                                written=result['changed'])

@@ -352,8 +352,10 @@ NOTHING_CHANGED = 'Nothing was changed'
 EARLIER_WRITE = 'This run had already written the list once (see action_ids)'
 
 
-def check_limit(after, limit=MAX_DOMAINS, written=False):
-    if len(after) > limit:
+def check_limit(after, before=None, limit=MAX_DOMAINS, written=False):
+    """Refuse a list over the cap, unless it does not grow ``before`` (the app's list now): apps created under the
+    older limit of 1000 exist, and a run that does not grow them must still be able to bring them down."""
+    if len(after) > limit and (before is None or len(after) > len(before)):
         raise DomainError('The app would hold %d domains, over the limit of %d per app. %s; remove unused domains '
                           'first or split them across apps.'
                           % (len(after), limit, EARLIER_WRITE if written else NOTHING_CHANGED), kind='limit')

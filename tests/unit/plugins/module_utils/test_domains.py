@@ -210,6 +210,15 @@ def test_check_limit():
         rules.check_limit(['d%d.example' % i for i in range(301)])
 
 
+def test_check_limit_lets_an_app_over_the_cap_shrink_or_stay_but_not_grow():
+    names = ['d%d.example' % i for i in range(349)]
+    rules.check_limit(names[:-1], names)
+    rules.check_limit(names, names)
+    with pytest.raises(rules.DomainError) as info:
+        rules.check_limit(names + ['new.example'], names)
+    assert info.value.kind == 'limit' and '350 domains' in str(info.value)
+
+
 def test_check_removals():
     rules.check_removals(['a.example'] * 3, 3, 'app1')
     rules.check_removals(['a.example'] * 50, None, 'app1')
