@@ -189,20 +189,26 @@ def connection_settings(params, exists=os.path.exists):
     return settings
 
 
+def _table(prefix, name):
+    """A table name under ``prefix``, which is checked: table names cannot be bound parameters."""
+    if not _PREFIX.match(prefix):
+        raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.' % prefix)
+    return prefix + name
+
+
 def mappings_table(prefix, network_id=None):
     """The mappings table: the main network's, or since Ultimate Multisite 2.4.8 ``wu_<id>_domain_mappings`` for
     another network of a multi-network install."""
     if network_id in (None, 1):
-        return '%s%s' % (prefix, TABLE)
+        return _table(prefix, TABLE)
     if int(network_id) < 1:
         raise SourceError('network_id', 'network_id must be a network ID (1 or more), got %r.' % network_id)
-    return '%swu_%d_domain_mappings' % (prefix, int(network_id))
+    return _table(prefix, 'wu_%d_domain_mappings' % int(network_id))
 
 
 def build_query(prefix, active_only=True, stages=DEFAULT_STAGES, blog_ids=None, network_id=None):
     """The SELECT and its parameters; the table name is checked, every value is a bound parameter."""
-    if not _PREFIX.match(prefix):
-        raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.' % prefix)
+    table = mappings_table(prefix, network_id)
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         raise SourceError('stages', 'Unknown stage(s) %s; the stages are %s.' % (', '.join(unknown), ', '.join(STAGES)))
@@ -217,7 +223,7 @@ def build_query(prefix, active_only=True, stages=DEFAULT_STAGES, blog_ids=None, 
         where.append('blog_id IN (%s)' % ', '.join(['%s'] * len(blog_ids)))
         args.extend(int(b) for b in blog_ids)
     sql = ('SELECT id, blog_id, domain, active, primary_domain, secure, stage FROM `%s` WHERE %s '
-           'ORDER BY blog_id, primary_domain DESC, id' % (mappings_table(prefix, network_id), ' AND '.join(where)))
+           'ORDER BY blog_id, primary_domain DESC, id' % (table, ' AND '.join(where)))
     return sql, args
 
 
@@ -442,7 +448,5 @@ def www_setting(meta_value):
 
 def settings_query(prefix, network_id=None):
     """The SELECT of the network's settings row ({prefix}sitemeta holds network options)."""
-    if not _PREFIX.match(prefix):
-        raise SourceError('table_prefix', 'table_prefix %r may only hold letters, digits and underscores.' % prefix)
-    return ('SELECT meta_value FROM `%ssitemeta` WHERE site_id = %%s AND meta_key = %%s ORDER BY meta_id DESC LIMIT 1'
-            % prefix, [int(network_id or 1), SETTINGS_KEY])
+    return ('SELECT meta_value FROM `%s` WHERE site_id = %%s AND meta_key = %%s ORDER BY meta_id DESC LIMIT 1'
+            % _table(prefix, 'sitemeta'), [int(network_id or 1), SETTINGS_KEY])

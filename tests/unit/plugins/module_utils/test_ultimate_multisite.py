@@ -155,3 +155,15 @@ def test_the_option_files_target_is_what_messages_name(tmp_path):
     assert um.effective_target(settings, str(cnf)) == '10.1.2.3:3307'
     assert um.effective_target(dict(settings, host='db'), str(cnf)) == 'db:3307'
     assert um.effective_target(settings, None) == 'localhost:3306'
+
+
+@pytest.mark.parametrize('build, table', [
+    (lambda prefix: um.build_query(prefix), '`wp_wu_domain_mappings`'),
+    (lambda prefix: um.build_query(prefix, network_id=2), '`wp_wu_2_domain_mappings`'),
+    (lambda prefix: um.settings_query(prefix), '`wp_sitemeta`'),
+])
+def test_every_table_name_checks_the_prefix(build, table):
+    with pytest.raises(um.SourceError) as info:
+        build("wp_; DROP TABLE x")
+    assert info.value.source_kind == 'table_prefix'
+    assert table in build('wp_')[0]
