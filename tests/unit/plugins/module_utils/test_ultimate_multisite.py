@@ -158,9 +158,9 @@ def test_the_option_files_target_is_what_messages_name(tmp_path):
 
 
 @pytest.mark.parametrize('build, table', [
-    (lambda prefix: um.build_query(prefix), '`wp_wu_domain_mappings`'),
+    (um.build_query, '`wp_wu_domain_mappings`'),
     (lambda prefix: um.build_query(prefix, network_id=2), '`wp_wu_2_domain_mappings`'),
-    (lambda prefix: um.settings_query(prefix), '`wp_sitemeta`'),
+    (um.settings_query, '`wp_sitemeta`'),
 ])
 def test_every_table_name_checks_the_prefix(build, table):
     with pytest.raises(um.SourceError) as info:
