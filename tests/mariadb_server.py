@@ -45,6 +45,81 @@ CREATE TABLE IF NOT EXISTS `{prefix}sitemeta` (
 """
 
 
+# WordPress core's network tables (wp-admin/includes/schema.php, wp_get_db_schema('ms_global')).
+WORDPRESS_DDL = """
+CREATE TABLE `{prefix}site` (
+  id bigint(20) NOT NULL auto_increment,
+  domain varchar(200) NOT NULL default '',
+  path varchar(100) NOT NULL default '',
+  PRIMARY KEY  (id),
+  KEY domain (domain(140),path(51))
+) DEFAULT CHARSET=utf8mb4;
+CREATE TABLE `{prefix}blogs` (
+  blog_id bigint(20) NOT NULL auto_increment,
+  site_id bigint(20) NOT NULL default '0',
+  domain varchar(200) NOT NULL default '',
+  path varchar(100) NOT NULL default '',
+  registered datetime NOT NULL default '0000-00-00 00:00:00',
+  last_updated datetime NOT NULL default '0000-00-00 00:00:00',
+  public tinyint(2) NOT NULL default '1',
+  archived tinyint(2) NOT NULL default '0',
+  mature tinyint(2) NOT NULL default '0',
+  spam tinyint(2) NOT NULL default '0',
+  deleted tinyint(2) NOT NULL default '0',
+  lang_id int(11) NOT NULL default '0',
+  PRIMARY KEY  (blog_id),
+  KEY domain (domain(50),path(5)),
+  KEY lang_id (lang_id)
+) DEFAULT CHARSET=utf8mb4;
+"""
+
+# {prefix}domain_mapping as each plugin's own code creates it.
+PLUGIN_DDL = {
+    # Mercator: check_table() in mercator.php
+    'mercator': """
+CREATE TABLE `{prefix}domain_mapping` (
+  id bigint(20) NOT NULL auto_increment,
+  blog_id bigint(20) NOT NULL,
+  domain varchar(255) NOT NULL,
+  active tinyint(4) default 1,
+  PRIMARY KEY  (id),
+  KEY blog_id (blog_id,domain,active),
+  KEY domain (domain)
+)""",
+    # WPMU Domain Mapping (Donncha O Caoimh): maybe_create_db() in domain_mapping.php
+    'wpmu_domain_mapping': """
+CREATE TABLE IF NOT EXISTS `{prefix}domain_mapping` (
+  `id` bigint(20) NOT NULL auto_increment,
+  `blog_id` bigint(20) NOT NULL,
+  `domain` varchar(255) NOT NULL,
+  `active` tinyint(4) default '1',
+  PRIMARY KEY  (`id`),
+  KEY `blog_id` (`blog_id`,`domain`,`active`)
+)""",
+    # WPMU DEV Domain Mapping: Domainmap_Module_System::setup_database(), then its upgrades to 4.0.3 and 4.2
+    'wpmudev_domain_mapping': """
+CREATE TABLE IF NOT EXISTS `{prefix}domain_mapping` (`id` BIGINT NOT NULL AUTO_INCREMENT, `blog_id` BIGINT NOT NULL,
+  `domain` VARCHAR(191) NOT NULL, `active` TINYINT DEFAULT 1, PRIMARY KEY (`id`),
+  KEY `blog_id` (`blog_id`, `domain`, `active`)) DEFAULT CHARACTER SET utf8mb4;
+ALTER TABLE `{prefix}domain_mapping` CHANGE COLUMN `active` `active` TINYINT(4) UNSIGNED NOT NULL DEFAULT 1,
+  ADD COLUMN `is_primary` TINYINT UNSIGNED NOT NULL DEFAULT 0  AFTER `blog_id`;
+ALTER TABLE `{prefix}domain_mapping` ADD COLUMN `scheme` TINYINT UNSIGNED NOT NULL DEFAULT 2  AFTER `active`;
+""",
+    # Dark Matter: DM_Database::upgrade_domains()
+    'dark_matter': """
+CREATE TABLE `{prefix}domain_mapping` (
+  id BIGINT(20) NOT NULL AUTO_INCREMENT,
+  blog_id BIGINT(20) NOT NULL,
+  is_primary TINYINT(4) DEFAULT '0',
+  domain VARCHAR(255) NOT NULL,
+  active TINYINT(4) DEFAULT '1',
+  is_https TINYINT(4) DEFAULT '0',
+  type TINYINT(4) DEFAULT '1',
+  PRIMARY KEY  (id)
+) DEFAULT CHARSET=utf8mb4""",
+}
+
+
 def php_serialize(value):
     """What PHP's serialize() writes for strings, integers, booleans, None and (nested) arrays."""
     if value is None:
@@ -117,16 +192,41 @@ class MariaDB:
             cmd.append(database)
         return subprocess.run(cmd, input=statement, check=True, capture_output=True, text=True).stdout
 
-    def create_network(self, database, prefix='wp_', rows=()):
-        """A WordPress database with the Ultimate Multisite mappings table and ``rows`` in it."""
+    def create_wordpress(self, database, prefix='wp_', network_domain='network.example'):
+        """A fresh database with WordPress core's network tables: network 1 and its main site."""
         self.sql('DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`;' % (database, database))
+        self.sql(WORDPRESS_DDL.format(prefix=prefix), database)
+        self.sql("INSERT INTO `%ssite` (id, domain, path) VALUES (1, '%s', '/')" % (prefix, network_domain), database)
+        self.add_site(database, prefix, 1, network_domain)
+
+    def add_site(self, database, prefix, blog_id, domain, path='/', site_id=1, **flags):
+        """A site as WordPress stores it; ``flags``: archived, spam, deleted, public (0 or 1)."""
+        self.sql("INSERT INTO `%sblogs` (blog_id, site_id, domain, path, registered, archived, spam, deleted, public) "
+                 "VALUES (%d, %d, '%s', '%s', NOW(), %d, %d, %d, %d)"
+                 % (prefix, blog_id, site_id, domain.replace("'", "''"), path, flags.get('archived', 0),
+                    flags.get('spam', 0), flags.get('deleted', 0), flags.get('public', 1)), database)
+
+    def create_network(self, database, prefix='wp_', rows=()):
+        """A WordPress network with the Ultimate Multisite mappings table and ``rows`` in it."""
+        self.create_wordpress(database, prefix)
         self.sql(DDL.format(table=prefix + 'wu_domain_mappings'), database)
         self.insert(database, prefix, rows)
 
     def add_network(self, database, prefix, network_id, rows=()):
         """Another network of a multi-network install (Ultimate Multisite 2.4.8+): its own mappings table."""
+        self.sql("INSERT INTO `%ssite` (id, domain, path) VALUES (%d, 'network%d.example', '/')"
+                 % (prefix, network_id, network_id), database)
         self.sql(DDL.format(table='%swu_%d_domain_mappings' % (prefix, network_id)), database)
         self.insert(database, prefix, rows, network_id)
+
+    def add_plugin(self, database, prefix, source, rows=()):
+        """A mapping plugin's {prefix}domain_mapping, created by that plugin's own DDL, with ``rows``
+        (dicts of its columns)."""
+        self.sql(PLUGIN_DDL[source].format(prefix=prefix), database)
+        for row in rows:
+            self.sql("INSERT INTO `%sdomain_mapping` (%s) VALUES (%s)"
+                     % (prefix, ', '.join(row), ', '.join("'%s'" % str(v).replace("'", "''") for v in row.values())),
+                     database)
 
     def insert(self, database, prefix, rows, network_id=None):
         table = prefix + ('wu_%d_domain_mappings' % network_id if network_id else 'wu_domain_mappings')

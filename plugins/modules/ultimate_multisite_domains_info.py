@@ -20,73 +20,26 @@ description:
     file (O(config_file)), in that order of precedence.
   - Names are normalised with the collection's own rules (lower case, punycode); a row whose domain is malformed is
     skipped with a warning naming the row, and never passed on.
+  - This is M(multisite.serverpilot.multisite_domains_info) with its O(multisite.serverpilot.multisite_domains_info#module:source)
+    fixed to V(ultimate_multisite); that module reads the other mapping plugins and WordPress's own mapping too.
 author:
   - multisite.serverpilot maintainers (@multisite)
 extends_documentation_fragment:
+  - multisite.serverpilot.wordpress_database
   - multisite.serverpilot.serverpilot.read_only
 attributes:
   action_group:
-    description: Use C(group/multisite.serverpilot.ultimate_multisite) in C(module_defaults) to give the database
-      connection once.
+    description: Use C(group/multisite.serverpilot.wordpress) (or C(group/multisite.serverpilot.ultimate_multisite))
+      in C(module_defaults) to give the database connection once.
     support: full
     membership:
+      - multisite.serverpilot.wordpress
       - multisite.serverpilot.ultimate_multisite
   platform:
     description: Runs where the database is reachable.
     support: full
     platforms: posix
 options:
-  login_host:
-    description: The database host. Defaults to C(localhost) when neither O(wp_config) nor O(config_file) says otherwise.
-    type: str
-  login_port:
-    description: The database port. Defaults to C(3306).
-    type: int
-  login_unix_socket:
-    description:
-      - The server's Unix socket. For C(localhost) without a port, the usual socket paths are tried, as PHP's mysqli does.
-    type: path
-  login_user:
-    description: The database user.
-    type: str
-  login_password:
-    description: The database user's password. Never shown.
-    type: str
-  config_file:
-    description:
-      - A MySQL option file read as the MySQL client reads it (its C([client]) group). A missing file is not an error.
-    type: path
-    default: ~/.my.cnf
-  database:
-    description: The WordPress database (C(DB_NAME)).
-    type: str
-  table_prefix:
-    description: WordPress's C($table_prefix). Defaults to C(wp_) unless O(wp_config) sets one.
-    type: str
-  wp_config:
-    description:
-      - The path of the network's C(wp-config.php). C(DB_NAME), C(DB_USER), C(DB_PASSWORD), C(DB_HOST) (with its
-        C(host:port) and C(host:/path/to/socket) forms) and C($table_prefix) are read from it as text; the file is
-        never executed. Options given explicitly win over it.
-    type: path
-  ca_cert:
-    description: A CA certificate to verify the database server's TLS certificate; enables TLS.
-    type: path
-  check_hostname:
-    description: With O(ca_cert), check that the server's certificate names O(login_host).
-    type: bool
-    default: true
-  connect_timeout:
-    description: Seconds to wait for the TCP connection.
-    type: int
-    default: 10
-  query_timeout:
-    description:
-      - Seconds to wait for each answer once connected - the server's greeting, the login, the query's rows.
-      - With O(connect_timeout) this bounds the whole read, so a server that accepts the connection and never
-        answers fails the task instead of hanging it.
-    type: int
-    default: 30
   active_only:
     description: Only active mappings.
     type: bool
@@ -108,10 +61,9 @@ options:
         own C(site_id) in C({prefix}sitemeta).
       - Unset (or V(1)) - the main network's C({prefix}wu_domain_mappings).
     type: int
-requirements:
-  - PyMySQL
 seealso:
   - module: multisite.serverpilot.serverpilot_app_domains
+  - module: multisite.serverpilot.multisite_domains_info
 '''
 
 EXAMPLES = r'''
@@ -139,35 +91,66 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+source:
+  description: Always V(ultimate_multisite).
+  returned: success
+  type: str
+  sample: ultimate_multisite
+source_reason:
+  description: Always V(named).
+  returned: success
+  type: str
+  sample: named
 domains:
-  description: The mapped domains, normalised and without duplicates, by blog ID with each site's primary domain first.
+  description:
+    - The domains the app must serve for the mappings, normalised and without duplicates, by blog ID with each site's
+      primary domain first where the source knows it.
+    - Names under the network's domain (mapped subdomains) are included; Dark Matter's media domains are not.
   returned: success
   type: list
   elements: str
   sample: [shop.example.com, xn--bcher-kva.example]
 mappings:
-  description: The matching rows, with their domain normalised.
+  description:
+    - The matching rows, with their domain normalised - C(id) (null for WordPress's own mapping, where the site is the
+      row), C(blog_id), C(domain), C(active), C(primary) (whether it is the site's primary domain; null where the
+      source does not say, as with Mercator), C(custom) (false for the network's domain and names under it; null when
+      the network's domain could not be read).
+    - And what the source adds - Ultimate Multisite C(primary_domain), C(secure), C(stage); WordPress C(path); WPMU DEV
+      C(scheme) (V(http), V(https) or V(both)); Dark Matter C(is_https) and C(type) (V(main) or V(media)).
   returned: success
   type: list
   elements: dict
   sample:
-    - {id: 3, blog_id: 2, domain: shop.example.com, active: true, primary_domain: true, secure: true, stage: done}
+    - {id: 3, blog_id: 2, domain: shop.example.com, active: true, primary: true, custom: true, scheme: https}
 count:
   description: How many mappings matched (malformed rows not counted).
   returned: success
   type: int
   sample: 1
-table:
-  description: The mappings table that was read.
+network_domain:
+  description: The network's own domain (C({prefix}site)), normalised; null, with a warning, when it could not be read.
   returned: success
   type: str
-  sample: wp_wu_domain_mappings
+  sample: network.example
+subdomain_sites:
+  description: WordPress's own mapping only - the live sites under the network's domain, which are not mapped (a
+    wildcard usually serves them). Empty for the other sources.
+  returned: success
+  type: list
+  elements: str
+  sample: [alice.network.example]
+table:
+  description: The table that was read.
+  returned: success
+  type: str
+  sample: wp_domain_mapping
 www_setting:
   description:
-    - The network's own C(www.) rule, Ultimate Multisite's C(auto_create_www_subdomain) setting - V(always),
+    - Ultimate Multisite only - the network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
       V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
       PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
-    - Null, with a warning, when the settings could not be read; the mappings are returned all the same.
+    - Null for the other sources, and, with a warning, when the settings could not be read.
   returned: success
   type: str
   sample: main_only
@@ -201,55 +184,23 @@ error_kind:
   sample: source
 source_error:
   description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
-    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id) or V(settings).
+    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id), V(settings),
+    V(ambiguous) (C(source=auto) of M(multisite.serverpilot.multisite_domains_info) cannot tell, or several sources exist - name one) or V(shape) (the table is not the
+    named source's).
   returned: failure
   type: str
-  sample: table
+  sample: ambiguous
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import ultimate_multisite as um
+from functools import partial
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
 
 
-def work(run):
-    params = run.params
-    settings = um.connection_settings(params)
-    prefix, network_id = settings['table_prefix'], params['network_id']
-    query = um.build_query(prefix, params['active_only'], params['stages'], params['blog_ids'], network_id)
-    rows, (meta, problem) = um.fetch_mappings(
-        settings, query, params['config_file'], params['ca_cert'], params['check_hostname'], params['connect_timeout'],
-        params['query_timeout'], um.settings_query(prefix, network_id))
-    names, mappings, invalid = um.shape(rows)
-    for row in invalid:
-        run.warn('Skipped mapping row id %s (blog %s): domain %r %s; fix it in Ultimate Multisite.'
-                 % (row['id'], row['blog_id'], row['domain'], row['reason']))
-    www, www_from = um.www_setting(meta) if problem is None else (None, None)
-    if problem:
-        run.warn("The network's settings could not be read, so www_setting is null: %s" % problem)
-    return dict(changed=False, domains=names, mappings=mappings, count=len(mappings), invalid_rows=invalid,
-                table=um.mappings_table(prefix, network_id), www_setting=www, www_setting_from=www_from)
-
-
 def main():
-    run_module(dict(
-        login_host=dict(type='str'),
-        login_port=dict(type='int'),
-        login_unix_socket=dict(type='path'),
-        login_user=dict(type='str'),
-        login_password=dict(type='str', no_log=True),
-        config_file=dict(type='path', default='~/.my.cnf'),
-        database=dict(type='str'),
-        table_prefix=dict(type='str'),
-        wp_config=dict(type='path'),
-        ca_cert=dict(type='path'),
-        check_hostname=dict(type='bool', default=True),
-        connect_timeout=dict(type='int', default=10),
-        query_timeout=dict(type='int', default=30),
-        active_only=dict(type='bool', default=True),
-        stages=dict(type='list', elements='str', choices=list(um.STAGES), default=list(um.DEFAULT_STAGES)),
-        blog_ids=dict(type='list', elements='int'),
-        network_id=dict(type='int'),
-    ), work, requires=['PyMySQL', 'idna'], api=False)
+    run_module(mapping_sources.argument_spec(source_choice=False),
+               partial(mapping_sources.work, source='ultimate_multisite'), requires=['PyMySQL', 'idna'], api=False)
 
 
 if __name__ == '__main__':

@@ -56,8 +56,9 @@ def test_reads_normalises_and_orders_the_mappings(mariadb, network, playbook):
                                  'dns.example.com', 'xn--bcher-kva.example']
     assert result['count'] == 6
     shop = [m for m in result['mappings'] if m['domain'] == 'shop.example.com'][0]
-    assert shop == {'id': shop['id'], 'blog_id': 2, 'domain': 'shop.example.com', 'active': True,
-                    'primary_domain': True, 'secure': True, 'stage': 'done'}
+    assert shop == {'id': shop['id'], 'blog_id': 2, 'domain': 'shop.example.com', 'active': True, 'primary': True,
+                    'primary_domain': True, 'secure': True, 'stage': 'done', 'custom': True}
+    assert result['source'] == 'ultimate_multisite' and result['network_domain'] == 'network.example'
     assert [r['domain'] for r in result['invalid_rows']] == ['bad_name..example']
     bad_id = result['invalid_rows'][0]['id']
     assert any('Skipped mapping row id %d' % bad_id in w for w in result['warnings'])
@@ -260,12 +261,12 @@ def test_select_denied_is_named_as_a_grants_problem(mariadb, network, playbook):
 
 def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, network):
     """The reader's own guard, shown with a user that has INSERT: a write in its session is refused."""
-    from ansible_collections.multisite.serverpilot.plugins.module_utils import ultimate_multisite as um
+    from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
     mariadb.create_user('wpwriter', PASSWORD, network, privileges='SELECT, INSERT')
-    settings = um.connection_settings(by_options(mariadb, network, login_user='wpwriter'))
+    settings = wordpress_db.connection_settings(by_options(mariadb, network, login_user='wpwriter'))
     insert = ("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage, "
               "date_created) VALUES (9, 'written.example.com', 1, 0, 0, 'done', NOW())", [])
-    with pytest.raises(um.SourceError) as info:
-        um.fetch_mappings(settings, insert, config_file='/nonexistent/my.cnf')
+    with pytest.raises(wordpress_db.SourceError) as info:
+        wordpress_db.read(settings, lambda session: session.rows(insert), config_file='/nonexistent/my.cnf')
     assert '1792' in info.value.msg  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     assert 'written.example.com' not in mariadb.sql('SELECT domain FROM wp_wu_domain_mappings', network)

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The connection options of the network's database, shared by every reader (wordpress_db.argument_spec).
+    DOCUMENTATION = r'''
+options:
+  login_host:
+    description: The database host. Defaults to C(localhost) when neither O(wp_config) nor O(config_file) says otherwise.
+    type: str
+  login_port:
+    description: The database port. Defaults to C(3306).
+    type: int
+  login_unix_socket:
+    description:
+      - The server's Unix socket. For C(localhost) without a port, the usual socket paths are tried, as PHP's mysqli does.
+    type: path
+  login_user:
+    description: The database user.
+    type: str
+  login_password:
+    description: The database user's password. Never shown.
+    type: str
+  config_file:
+    description:
+      - A MySQL option file read as the MySQL client reads it (its C([client]) group). A missing file is not an error.
+    type: path
+    default: ~/.my.cnf
+  database:
+    description: The WordPress database (C(DB_NAME)).
+    type: str
+  table_prefix:
+    description: WordPress's C($table_prefix). Defaults to C(wp_) unless O(wp_config) sets one.
+    type: str
+  wp_config:
+    description:
+      - The path of the network's C(wp-config.php). C(DB_NAME), C(DB_USER), C(DB_PASSWORD), C(DB_HOST) (with its
+        C(host:port) and C(host:/path/to/socket) forms) and C($table_prefix) are read from it as text; the file is
+        never executed. Options given explicitly win over it.
+    type: path
+  ca_cert:
+    description: A CA certificate to verify the database server's TLS certificate; enables TLS.
+    type: path
+  check_hostname:
+    description: With O(ca_cert), check that the server's certificate names O(login_host).
+    type: bool
+    default: true
+  connect_timeout:
+    description: Seconds to wait for the TCP connection.
+    type: int
+    default: 10
+  query_timeout:
+    description:
+      - Seconds to wait for each answer once connected - the server's greeting, the login, the query's rows.
+      - With O(connect_timeout) this bounds the whole read, so a server that accepts the connection and never
+        answers fails the task instead of hanging it.
+    type: int
+    default: 30
+requirements:
+  - PyMySQL
+'''

@@ -1,0 +1,230 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: multisite_domains_info
+short_description: Read the mapped domains of a WordPress multisite network from its database, whichever plugin maps them
+version_added: 0.2.0
+description:
+  - Reads a WordPress network's mapped domains from its own database, so ServerPilot can be kept in step with it (the
+    C(multisite.serverpilot.domain_mapping) role does that with this module). One reader for every common source -
+    Ultimate Multisite (WP Ultimo 2.x), WordPress's own domain mapping, Mercator (also bundled by WP Ultimo 1.x), WPMU
+    Domain Mapping, WPMU DEV Domain Mapping and Dark Matter - see O(source).
+  - Read-only - it never writes to the database, and runs its queries in a read-only session.
+  - Runs wherever the database is reachable, often the WordPress server itself (MySQL usually listens on localhost only).
+  - Connection settings come from the options, else from a C(wp-config.php) (O(wp_config)), else from the MySQL option
+    file (O(config_file)), in that order of precedence.
+  - Names are normalised with the collection's own rules (lower case, punycode); a row whose domain is malformed is
+    skipped with a warning naming the row, and never passed on.
+  - M(multisite.serverpilot.ultimate_multisite_domains_info) is this module with O(source=ultimate_multisite).
+author:
+  - multisite.serverpilot maintainers (@multisite)
+extends_documentation_fragment:
+  - multisite.serverpilot.wordpress_database
+  - multisite.serverpilot.serverpilot.read_only
+attributes:
+  action_group:
+    description: Use C(group/multisite.serverpilot.wordpress) in C(module_defaults) to give the database connection once.
+    support: full
+    membership:
+      - multisite.serverpilot.wordpress
+  platform:
+    description: Runs where the database is reachable.
+    support: full
+    platforms: posix
+options:
+  source:
+    description:
+      - Where the network keeps its mappings.
+      - V(ultimate_multisite) - Ultimate Multisite / WP Ultimo 2.x, C({prefix}wu_domain_mappings); V(active) rows in
+        O(stages).
+      - V(wordpress) - WordPress's own mapping (4.5+), C({prefix}blogs) - a site is mapped when its domain is neither the
+        network's domain (C({prefix}site)) nor a name under it; spam, deleted and archived sites are skipped.
+      - V(mercator) - C({prefix}domain_mapping), C(active = 1) rows; inactive ones are left out.
+      - V(wpmu_domain_mapping) - the classic plugin's C({prefix}domain_mapping) - every row is mapped, C(active = 1)
+        marks the site's primary domain.
+      - V(wpmudev_domain_mapping) - WPMU DEV's C({prefix}domain_mapping) (C(is_primary), C(scheme)), C(active = 1) rows.
+      - V(dark_matter) - Dark Matter's C({prefix}domain_mapping) (C(is_primary), C(is_https), C(type)), C(active = 1)
+        rows; its media (CDN) domains are returned in RV(mappings) but not in RV(domains).
+      - V(auto) - from the tables and their columns - C(wu_domain_mappings) means Ultimate Multisite; a
+        C(domain_mapping) table with C(is_https) or C(type) means Dark Matter, with C(scheme) (or C(is_primary) alone)
+        WPMU DEV; WordPress's own mapping when no plugin table exists. It refuses, naming the candidates, where it cannot
+        tell - Mercator and WPMU Domain Mapping create one shape and read C(active) oppositely - and where several
+        sources exist (a migration often leaves the old plugin's table behind).
+      - Detection sees only the tables the user may read - grant SELECT on the database, or name the source.
+      - A named plugin source whose table has another plugin's columns is refused (C(source_error=shape)).
+    type: str
+    choices: [auto, ultimate_multisite, wordpress, mercator, wpmu_domain_mapping, wpmudev_domain_mapping, dark_matter]
+    default: auto
+  active_only:
+    description:
+      - Only mappings the source serves - C(active = 1) rows (Ultimate Multisite, Mercator, WPMU DEV, Dark Matter), sites
+        that are not spam, deleted or archived (WordPress). WPMU Domain Mapping maps every row either way.
+    type: bool
+    default: true
+  stages:
+    description: Ultimate Multisite only - mappings in these stages. By default every stage except C(failed).
+    type: list
+    elements: str
+    choices: [checking-dns, checking-ssl-cert, done-without-ssl, done, failed, ssl-failed]
+    default: [checking-dns, checking-ssl-cert, done-without-ssl, done, ssl-failed]
+  blog_ids:
+    description: Only the mappings of these sites (blog IDs).
+    type: list
+    elements: int
+  network_id:
+    description:
+      - In a multi-network install, the network whose mappings are read.
+      - Ultimate Multisite 2.4.8+ keeps another network's mappings in C({prefix}wu_{network_id}_domain_mappings) and its
+        settings under its own C(site_id) in C({prefix}sitemeta); WordPress's own mapping reads the sites with that
+        C(site_id); the plugins' one C({prefix}domain_mapping) table is read for that network's sites only.
+      - Unset - the main network (every row of a plugin's table).
+    type: int
+seealso:
+  - module: multisite.serverpilot.serverpilot_app_domains
+'''
+
+EXAMPLES = r'''
+- name: Read the mapped domains on the WordPress server, whichever plugin maps them
+  multisite.serverpilot.multisite_domains_info:
+    wp_config: /srv/users/serverpilot/apps/network/public/wp-config.php
+  delegate_to: wordpress.example.net
+  register: mapped
+
+- name: Make the ServerPilot app serve exactly those, subdomain sites without a www. form
+  multisite.serverpilot.serverpilot_app_domains:
+    app_id: nlcN0TwdZAyNEgdp
+    domains: "{{ mapped.domains + ['network.example', '*.network.example'] }}"
+    www_skip_under: ["{{ mapped.network_domain }}"]
+    exclusive: true
+    max_removals: 10
+
+- name: A network on the classic WPMU Domain Mapping (its table has Mercator's shape, so name it)
+  multisite.serverpilot.multisite_domains_info:
+    source: wpmu_domain_mapping
+    login_host: db.internal.example
+    login_user: wp_readonly
+    login_password: "{{ vault_wp_db_password }}"
+    database: network
+    table_prefix: net_
+    ca_cert: /etc/ssl/certs/db-ca.pem
+'''
+
+RETURN = r'''
+source:
+  description: The source that was read - the one named, or the one O(source=auto) detected.
+  returned: success
+  type: str
+  sample: wpmudev_domain_mapping
+source_reason:
+  description: V(named), or how O(source=auto) decided.
+  returned: success
+  type: str
+  sample: "auto: wp_domain_mapping with column scheme"
+domains:
+  description:
+    - The domains the app must serve for the mappings, normalised and without duplicates, by blog ID with each site's
+      primary domain first where the source knows it.
+    - Names under the network's domain (mapped subdomains) are included; Dark Matter's media domains are not.
+  returned: success
+  type: list
+  elements: str
+  sample: [shop.example.com, xn--bcher-kva.example]
+mappings:
+  description:
+    - The matching rows, with their domain normalised - C(id) (null for WordPress's own mapping, where the site is the
+      row), C(blog_id), C(domain), C(active), C(primary) (whether it is the site's primary domain; null where the
+      source does not say, as with Mercator), C(custom) (false for the network's domain and names under it; null when
+      the network's domain could not be read).
+    - And what the source adds - Ultimate Multisite C(primary_domain), C(secure), C(stage); WordPress C(path); WPMU DEV
+      C(scheme) (V(http), V(https) or V(both)); Dark Matter C(is_https) and C(type) (V(main) or V(media)).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {id: 3, blog_id: 2, domain: shop.example.com, active: true, primary: true, custom: true, scheme: https}
+count:
+  description: How many mappings matched (malformed rows not counted).
+  returned: success
+  type: int
+  sample: 1
+network_domain:
+  description: The network's own domain (C({prefix}site)), normalised; null, with a warning, when it could not be read.
+  returned: success
+  type: str
+  sample: network.example
+subdomain_sites:
+  description: WordPress's own mapping only - the live sites under the network's domain, which are not mapped (a
+    wildcard usually serves them). Empty for the other sources.
+  returned: success
+  type: list
+  elements: str
+  sample: [alice.network.example]
+table:
+  description: The table that was read.
+  returned: success
+  type: str
+  sample: wp_domain_mapping
+www_setting:
+  description:
+    - Ultimate Multisite only - the network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
+      V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
+      PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
+    - Null for the other sources, and, with a warning, when the settings could not be read.
+  returned: success
+  type: str
+  sample: main_only
+www_setting_from:
+  description: V(settings) when the network saved it, V(default) when it never did; null when unread.
+  returned: success
+  type: str
+  sample: settings
+invalid_rows:
+  description: Rows skipped because their domain is malformed.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{id: 9, blog_id: 4, domain: "bad_name..example", reason: has an empty label}]
+error_kind:
+  description:
+    - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
+      C(msg).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
+      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
+      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
+      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
+      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
+      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
+      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
+      V(certificate) (a domain did not serve a valid certificate), V(health) (a required domain is not healthy),
+      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
+      installed).
+  returned: failure
+  type: str
+  sample: source
+source_error:
+  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
+    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id), V(settings),
+    V(ambiguous) (O(source=auto) cannot tell, or several sources exist - name one) or V(shape) (the table is not the
+    named source's).
+  returned: failure
+  type: str
+  sample: ambiguous
+'''
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
+
+
+def main():
+    run_module(mapping_sources.argument_spec(), mapping_sources.work, requires=['PyMySQL', 'idna'], api=False)
+
+
+if __name__ == '__main__':
+    main()

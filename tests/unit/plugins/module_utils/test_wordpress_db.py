@@ -1,0 +1,122 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The database layer's plain rules: wp-config.php, DB_HOST, precedence, PHP strings, MySQL errors."""
+
+import pytest
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db as wpdb
+
+WP_CONFIG = r"""<?php
+// define('DB_NAME', 'commented_out');
+/* define('DB_USER', 'old_user');
+   define('DB_PASSWORD', 'old'); */
+# define('DB_HOST', 'nowhere');
+define( 'DB_NAME', 'network_db' );
+define("DB_USER", "wp\"user");
+define('DB_PASSWORD', 'p@ss//w#rd\'x');   // a password with // and # in it
+define( 'DB_HOST', 'localhost:/var/run/mysqld/mysqld.sock' );
+define( 'DB_CHARSET', 'utf8mb4' );
+$table_prefix = "net_";
+"""
+
+
+def test_parse_wp_config_reads_only_live_definitions():
+    assert wpdb.parse_wp_config(WP_CONFIG) == {
+        'DB_NAME': 'network_db', 'DB_USER': 'wp"user', 'DB_PASSWORD': "p@ss//w#rd'x",
+        'DB_HOST': 'localhost:/var/run/mysqld/mysqld.sock', 'table_prefix': 'net_'}
+
+
+def test_parse_wp_config_without_a_prefix():
+    assert 'table_prefix' not in wpdb.parse_wp_config("<?php define('DB_NAME', 'x');")
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('localhost', {'host': 'localhost', 'port': None, 'unix_socket': None}),
+    ('db.example.net:3307', {'host': 'db.example.net', 'port': 3307, 'unix_socket': None}),
+    ('localhost:/tmp/mysql.sock', {'host': 'localhost', 'port': None, 'unix_socket': '/tmp/mysql.sock'}),
+    ('[::1]:3306', {'host': '::1', 'port': 3306, 'unix_socket': None}),
+    ('127.0.0.1', {'host': '127.0.0.1', 'port': None, 'unix_socket': None}),
+])
+def test_parse_db_host(value, expected):
+    assert wpdb.parse_db_host(value) == expected
+
+
+def params(**values):
+    names = ('login_host', 'login_port', 'login_unix_socket', 'login_user', 'login_password', 'database',
+             'table_prefix', 'wp_config')
+    base = dict((k, None) for k in names)
+    base.update(values)
+    return base
+
+
+def test_settings_from_wp_config_and_explicit_options_win(tmp_path):
+    path = tmp_path / 'wp-config.php'
+    path.write_text(WP_CONFIG)
+    settings = wpdb.connection_settings(params(wp_config=str(path)), exists=lambda p: False)
+    assert settings == {'host': 'localhost', 'port': None, 'unix_socket': '/var/run/mysqld/mysqld.sock',
+                        'user': 'wp"user', 'password': "p@ss//w#rd'x", 'database': 'network_db',
+                        'table_prefix': 'net_'}
+    settings = wpdb.connection_settings(params(wp_config=str(path), login_host='db.internal', login_port=3307,
+                                               database='other', table_prefix='wp_'), exists=lambda p: False)
+    assert (settings['host'], settings['port'], settings['unix_socket']) == ('db.internal', 3307, None)
+    assert (settings['database'], settings['table_prefix'], settings['user']) == ('other', 'wp_', 'wp"user')
+
+
+def test_localhost_uses_the_usual_socket_like_mysqli():
+    settings = wpdb.connection_settings(params(login_host='localhost'), exists=lambda p: p == '/run/mysqld/mysqld.sock')
+    assert settings['unix_socket'] == '/run/mysqld/mysqld.sock' and settings['table_prefix'] == 'wp_'
+    settings = wpdb.connection_settings(params(login_host='localhost', login_port=3306), exists=lambda p: True)
+    assert settings['unix_socket'] is None
+
+
+@pytest.mark.parametrize('content, words', [
+    (None, 'Cannot read wp_config'),
+    ("<?php define('DB_NAME', 'x');", 'does not define DB_USER, DB_PASSWORD, DB_HOST'),
+])
+def test_bad_wp_config(tmp_path, content, words):
+    path = tmp_path / 'wp-config.php'
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(wpdb.SourceError) as info:
+        wpdb.connection_settings(params(wp_config=str(path)))
+    assert info.value.kind == 'source' and info.value.source_kind == 'wp_config' and words in info.value.msg
+
+
+@pytest.mark.parametrize('code, connecting, kind, words', [
+    (2013, False, 'connection_lost', 'closed the connection during the query'),
+    (2006, False, 'connection_lost', 'closed the connection during the query'),
+    (2013, True, 'connect', 'Cannot connect to the database at db:3306'),
+    (1142, False, 'grants', 'GRANT SELECT'),
+    (1792, False, 'query', 'The query on the database at db:3306 failed (MySQL error 1792'),
+    (2003, True, 'connect', 'Cannot connect'),
+])
+def test_mysql_errors_point_the_right_way(code, connecting, kind, words):
+    exc = wpdb.pymysql.err.OperationalError(code, "detail with s3cret-pw inside")
+    error = wpdb._error(exc, 'db:3306', 's3cret-pw', connecting=connecting)
+    assert error.source_kind == kind and words in error.msg
+    assert 's3cret-pw' not in error.msg
+
+
+@pytest.mark.parametrize('text, expected', [
+    (r"define('DB_PASSWORD', 'ab\cd');", 'ab\\cd'),
+    (r"define('DB_PASSWORD', 'it\'s\\x');", "it's\\x"),
+    (r'define("DB_PASSWORD", "a\tb\$c\q\x41\101\u{20AC}");', 'a\tb$c\\qAA\u20ac'),
+])
+def test_php_string_rules(text, expected):
+    assert wpdb.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == expected
+
+
+def test_line_numbers_survive_block_comments():
+    text = "<?php\n/* one\ntwo\nthree */\n$table_prefix = 'a_';\n$table_prefix = 'b_';\n"
+    with pytest.raises(wpdb.SourceError) as info:
+        wpdb.parse_wp_config(text)
+    assert '(lines 5, 6)' in info.value.msg and 'a_' not in info.value.msg
+
+
+def test_the_option_files_target_is_what_messages_name(tmp_path):
+    cnf = tmp_path / 'my.cnf'
+    cnf.write_text('[client]\nhost = 10.1.2.3\nport = 3307\n')
+    settings = {'host': None, 'port': None, 'unix_socket': None}
+    assert wpdb.effective_target(settings, str(cnf)) == '10.1.2.3:3307'
+    assert wpdb.effective_target(dict(settings, host='db'), str(cnf)) == 'db:3307'
+    assert wpdb.effective_target(settings, None) == 'localhost:3306'
