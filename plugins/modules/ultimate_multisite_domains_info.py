@@ -103,26 +103,23 @@ source_reason:
   sample: named
 domains:
   description:
-    - The domains the app must serve for the mappings, normalised and without duplicates, by blog ID with each site's
-      primary domain first where the source knows it.
-    - Names under the network's domain (mapped subdomains) are included; Dark Matter's media domains are not.
+    - The mapped domains, normalised and without duplicates, by blog ID with each site's primary domain first.
+    - Names under the network's domain (mapped subdomains) are included.
   returned: success
   type: list
   elements: str
   sample: [shop.example.com, xn--bcher-kva.example]
 mappings:
   description:
-    - The matching rows, with their domain normalised - C(id) (null for WordPress's own mapping, where the site is the
-      row), C(blog_id), C(domain), C(active), C(primary) (whether it is the site's primary domain; null where the
-      source does not say, as with Mercator), C(custom) (false for the network's domain and names under it; null when
-      the network's domain could not be read).
-    - And what the source adds - Ultimate Multisite C(primary_domain), C(secure), C(stage); WordPress C(path); WPMU DEV
-      C(scheme) (V(http), V(https) or V(both)); Dark Matter C(is_https) and C(type) (V(main) or V(media)).
+    - The matching rows, with their domain normalised - C(id), C(blog_id), C(domain), C(active), C(primary) and
+      C(primary_domain) (the same - whether it is the site's primary domain), C(secure), C(stage), C(custom) (false
+      for the network's domain and names under it; null when the network's domain could not be read).
   returned: success
   type: list
   elements: dict
   sample:
-    - {id: 3, blog_id: 2, domain: shop.example.com, active: true, primary: true, custom: true, scheme: https}
+    - {id: 3, blog_id: 2, domain: shop.example.com, active: true, primary: true, primary_domain: true, secure: true,
+       stage: done, custom: true}
 count:
   description: How many mappings matched (malformed rows not counted).
   returned: success
@@ -134,23 +131,22 @@ network_domain:
   type: str
   sample: network.example
 subdomain_sites:
-  description: WordPress's own mapping only - the live sites under the network's domain, which are not mapped (a
-    wildcard usually serves them). Empty for the other sources.
+  description: Always empty here (M(multisite.serverpilot.multisite_domains_info) fills it for WordPress's own mapping).
   returned: success
   type: list
   elements: str
-  sample: [alice.network.example]
+  sample: []
 table:
   description: The table that was read.
   returned: success
   type: str
-  sample: wp_domain_mapping
+  sample: wp_wu_domain_mappings
 www_setting:
   description:
-    - Ultimate Multisite only - the network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
+    - The network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
       V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
       PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
-    - Null for the other sources, and, with a warning, when the settings could not be read.
+    - Null, with a warning, when the settings could not be read; the mappings are returned all the same.
   returned: success
   type: str
   sample: main_only
@@ -184,12 +180,10 @@ error_kind:
   sample: source
 source_error:
   description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
-    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id), V(settings),
-    V(ambiguous) (C(source=auto) of M(multisite.serverpilot.multisite_domains_info) cannot tell, or several sources exist - name one) or V(shape) (the table is not the
-    named source's).
+    V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id) or V(settings).
   returned: failure
   type: str
-  sample: ambiguous
+  sample: table
 '''
 
 from functools import partial
