@@ -167,3 +167,16 @@ def playbook(tmp_path, standin):
         return PlaybookRun(proc, records)
 
     return run
+
+
+def run_shipped_playbook(standin, tmp_path, name, variables, args=()):
+    """One of playbooks/, as an AWX job runs it: credentials in the environment, variables as -e.
+    Returns (exit code, output)."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, SERVERPILOT_API_URL=standin.url,
+               SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID, SERVERPILOT_API_KEY=DEFAULT_API_KEY,
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_NOCOLOR='1')
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+           os.path.join(REPO, 'playbooks', name), '-e', json.dumps(variables)] + list(args)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: multisite_domains_info
 short_description: Read the mapped domains of a WordPress multisite network from its database, whichever plugin maps them
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads a WordPress network's mapped domains from its own database, so ServerPilot can be kept in step with it (the
     C(multisite.serverpilot.domain_mapping) role does that with this module). One reader for every common source -

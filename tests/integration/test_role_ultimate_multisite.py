@@ -2,15 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The role keeping the stand-in ServerPilot app in step with a real MariaDB holding Ultimate Multisite's mappings."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from conftest import COLLECTIONS, REPO
-from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID
+from conftest import run_shipped_playbook
+from stand_in.server import DEFAULT_API_KEY
 
 pytestmark = pytest.mark.integration
 PASSWORD = 'um-sync-secret-31337'
@@ -50,14 +45,7 @@ def sync(standin, world, mariadb, tmp_path, app, extra=None, args=()):
         'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
     }
     variables.update(extra or {})
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, SERVERPILOT_API_URL=standin.url,
-               SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID, SERVERPILOT_API_KEY=DEFAULT_API_KEY,
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_NOCOLOR='1')
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-           os.path.join(REPO, 'playbooks', 'sync_ultimate_multisite.yml'), '-e', json.dumps(variables)] + list(args)
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    return proc.returncode, proc.stdout + proc.stderr
+    return run_shipped_playbook(standin, tmp_path, 'sync_ultimate_multisite.yml', variables, args)
 
 
 def domains_requests(standin, app):
