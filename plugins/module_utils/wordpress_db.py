@@ -36,7 +36,8 @@ _TABLE_PREFIX = re.compile(r"""^\s*\$table_prefix\s*=\s*%s\s*;""" % _STRING, re.
 class SourceError(CollectionError):
     """A failure of the database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
     ``source_error``) says what went wrong - connect, connection_lost, credentials, grants, database, table,
-    query, wp_config, table_prefix, stages, network_id or settings."""
+    query, wp_config, table_prefix, stages, network_id, settings, ambiguous (auto cannot tell which source, or
+    several exist) or shape (a table is not the named source's)."""
 
     kind = 'source'
 

@@ -81,6 +81,10 @@ def test_mercator_named(mariadb):
     assert mappings['shop.example.com']['primary'] is None and mappings['shop.example.com']['custom'] is True
     assert mappings['alice.network.example']['custom'] is False  # told apart: no www. form for it
     assert result['network_domain'] == 'network.example' and result['table'] == 'wp_domain_mapping'
+    # sites whose own address is a custom domain Mercator does not list: WordPress serves them there
+    assert result['custom_site_domains'] == ['bob-shop.example', 'private.example']
+    assert any('2 live site(s) have a custom domain of their own in wp_blogs that Mercator does not list' in w
+               for w in result['warnings'])
     inactive = read(mariadb, network(mariadb, 'mercator'), source='mercator', active_only=False)
     assert 'old-shop.example.com' in inactive['domains']
 
@@ -124,7 +128,7 @@ def test_wordpress_own_mapping_is_what_auto_reads_without_a_plugin(mariadb):
     result = read(mariadb, network(mariadb))
     assert result['source'] == 'wordpress' and result['table'] == 'wp_blogs'
     assert result['domains'] == ['bob-shop.example', 'private.example']  # spam, deleted, archived skipped
-    assert result['subdomain_sites'] == ['alice.network.example']
+    assert result['subdomain_sites'] == ['alice.network.example'] and result['custom_site_domains'] == []
     assert by_domain(result)['bob-shop.example'] == {'id': None, 'blog_id': 3, 'domain': 'bob-shop.example',
                                                      'active': True, 'primary': True, 'path': '/', 'custom': True}
     everything = read(mariadb, network(mariadb), source='wordpress', active_only=False)

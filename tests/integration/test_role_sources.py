@@ -46,7 +46,8 @@ MERCATOR = [
 
 
 def test_a_mercator_network(standin, messy_network, mariadb, tmp_path):
-    database(mariadb, 'mercsync', 'mercator', MERCATOR, [(2, 'site2.network.example', {})])
+    # site 5 moved to its own domain in its settings, never mapped in Mercator: WordPress serves it there
+    database(mariadb, 'mercsync', 'mercator', MERCATOR, [(2, 'site2.network.example', {}), (5, 'native.example', {})])
     app = standin.state.add_app(domains=['network.example', 'left.example.net'])
     pointing = ['network.example', 'www.network.example', 'shop.example.com', 'www.shop.example.com',
                 'blog.example.org', 'www.blog.example.org', 'alice.network.example']
@@ -63,7 +64,8 @@ def test_a_mercator_network(standin, messy_network, mariadb, tmp_path):
     # network's own domain, read from wpx_site, is under www_skip_under); the paused mapping and the stale name gone
     assert sorted(standin.state.app(app)['domains']) == sorted([
         'network.example', 'www.network.example', '*.network.example', 'shop.example.com', 'www.shop.example.com',
-        'blog.example.org', 'www.blog.example.org', 'alice.network.example'])
+        'blog.example.org', 'www.blog.example.org', 'alice.network.example', 'native.example', 'www.native.example'])
+    assert 'native.example' in out and 'Map it in the plugin too' in out
     assert PASSWORD not in out and DEFAULT_API_KEY not in out
 
     standin.state.log.clear()

@@ -207,7 +207,8 @@ def test_read_network_detects_then_reads_once():
     assert result['source_reason'] == 'auto: wp_domain_mapping with column scheme'
     assert result['network_domain'] == 'network.example' and result['table'] == 'wp_domain_mapping'
     assert result['www_setting'] is None and not result['problems']
-    assert len(session.queries) == 3  # the columns, the network's domain, the rows
+    # the columns, the network's domain, the rows, the sites' own domains
+    assert len(session.queries) == 4 and result['custom_site_domains'] == []
 
 
 def test_wordpress_needs_the_networks_domain():
