@@ -170,7 +170,8 @@ custom_site_domains:
   description:
     - Live sites whose own address in C({prefix}blogs) is a custom domain the source does not list - changed in the
       site's settings, or WordPress's own mapping used beside the plugin. WordPress serves each site at that name, so
-      the C(multisite.serverpilot.domain_mapping) role keeps these on the app too; a warning names them. Empty for WordPress's own mapping, whose sites are the mappings.
+      the C(multisite.serverpilot.domain_mapping) role keeps these on the app too; a warning names them.
+    - Empty for WordPress's own mapping, whose sites are the mappings.
   returned: success
   type: list
   elements: str
