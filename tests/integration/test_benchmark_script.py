@@ -44,3 +44,15 @@ def test_benchmark_smoke_run_meets_the_call_targets(tmp_path):
     for row in results['many_apps']:
         # per app: GET, POST, poll, confirm; plus the inventory's one GET /apps shared by all
         assert row['calls'] == {'GET': 3 * 3 + 1, 'POST': 3}
+
+
+def test_the_sources_benchmark_reads_every_source(tmp_path, mariadb):
+    """benchmarks/sources.py starts its own MariaDB: it runs where the suite's does."""
+    output = tmp_path / 'sources.json'
+    proc = subprocess.run([sys.executable, os.path.join(REPO, 'benchmarks', 'sources.py'), '--mappings', '5',
+                           '--repeats', '1', '--output', str(output)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rows = dict(((r['source'], r['read_as']), r['queries']) for r in json.loads(output.read_text()))
+    assert rows[('wordpress', 'auto')] == rows[('wordpress', 'named')] == 3
+    assert rows[('dark_matter', 'auto')] == rows[('dark_matter', 'named')] == 4
+    assert rows[('ultimate_multisite', 'auto')] == 5 and ('mercator', 'auto') not in rows
