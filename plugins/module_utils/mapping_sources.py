@@ -25,7 +25,7 @@ NAMES = {'ultimate_multisite': 'Ultimate Multisite', 'wordpress': "WordPress's o
          'wpmudev_domain_mapping': 'WPMU DEV Domain Mapping', 'dark_matter': 'Dark Matter'}
 PLUGIN_TABLE = 'domain_mapping'  # {prefix}domain_mapping: four plugins, one name
 BASE_COLUMNS = ('id', 'blog_id', 'domain', 'active')
-# Columns a plugin adds to the shared shape, by source; the first that is present tells the plugin apart.
+# Columns a plugin adds to the shared shape, by source: read where the table has them (older versions lack some).
 EXTRA_COLUMNS = {'mercator': (), 'wpmu_domain_mapping': (), 'wpmudev_domain_mapping': ('is_primary', 'scheme'),
                  'dark_matter': ('is_primary', 'is_https', 'type')}
 SCHEMES = {0: 'http', 1: 'https', 2: 'both'}  # WPMU DEV Domain Mapping's scheme column
@@ -68,7 +68,7 @@ def detect(found, prefix, network_id=None):
         missing = [c for c in BASE_COLUMNS if c not in columns]
         if missing:
             raise SourceError('shape', '%s has no %s column, so it is no domain mapping table this reader knows '
-                                       '(columns: %s). Name the source with the source option.'
+                                       '(columns: %s). Check table_prefix, or name the source the network uses.'
                               % (plugin_table, ', '.join(missing), ', '.join(sorted(columns))))
         which = plugin_table_source(columns)
         candidates.append(((which,) if isinstance(which, str) else which, plugin_table))
