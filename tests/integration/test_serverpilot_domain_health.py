@@ -89,7 +89,7 @@ def test_pending_is_waited_for_and_nothing_else(messy_network, standin, playbook
     records = dict(RECORDS)
     records['new.example'] = [SERVER]
     messy_network.set_dns(records)
-    app = standin.state.add_app(domains=['new.example', 'cdn.example'], ssl='auto')
+    app = standin.state.add_app(domains=['new.example', 'cdn.example'], ssl='auto', new_domains=['new.example'])
     standin.state.covered_names(standin.state.apps[app])  # listed and pointing from now on
     first = playbook(health_task(messy_network, app_id=app)).results[0]
     assert by_name(first)['new.example']['status'] == 'pending', first

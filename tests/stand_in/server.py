@@ -94,20 +94,24 @@ class StandInState:
             self.dns = None
             # The address servers connect from (GET /servers/:id lastaddress), where the TLS endpoint listens.
             self.server_address = '127.0.0.2'
-            # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min).
-            self.issuance_delay = 0.0
+            # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min;
+            # never 0, so no test can depend on a certificate at once). Names an app is seeded with were listed
+            # long before the test: they are issued as soon as they point.
+            self.issuance_delay = 0.5
             # How many of the next writes come back without an actionid (no server configuration was required).
             self.omit_actionid = 0
 
     # -- seeding ---------------------------------------------------------
 
     def add_app(self, name='app', domains=(), app_id=None, serverid=None, runtime='php8.2', ssl=None,
-                autossl_after_polls=0, dns_domains=None):
+                autossl_after_polls=0, dns_domains=None, new_domains=()):
         """Create an app directly. ``ssl`` may be None, 'auto', 'auto+force' or 'custom'.
 
         ``autossl_after_polls``: AutoSSL becomes available only after this many
         GET /apps/:id calls. ``dns_domains``: the domains whose DNS points at
         the server (None: all of them); only those are covered by AutoSSL.
+        ``new_domains``: those of ``domains`` listed just now, whose certificate waits issuance_delay once they
+        point; the others were listed long ago.
         """
         with self.lock:
             app_id = app_id or _new_id()
@@ -119,6 +123,7 @@ class StandInState:
                 'serverid': serverid, 'runtime': runtime,
                 '_autossl_after_polls': autossl_after_polls, '_polls': 0,
                 '_dns_domains': None if dns_domains is None else list(dns_domains), '_pointing_since': {},
+                '_long_listed': [name for name in domains if name not in new_domains],
             }
             if ssl in ('auto', 'auto+force'):
                 app['ssl'] = self._auto_ssl(app_id, force=(ssl == 'auto+force'))
@@ -234,9 +239,12 @@ class StandInState:
         for name in list(since):
             if name not in app['domains'] or not self.points(app, name):
                 del since[name]
+                # seen pointing, then not: pointing again starts a new issuance
+                app['_long_listed'] = [n for n in app['_long_listed'] if n != name]
+        long_listed = app['_long_listed'] = [n for n in app['_long_listed'] if n in app['domains']]
         for name in app['domains']:
             if name not in since and self.points(app, name):
-                since[name] = now
+                since[name] = now - self.issuance_delay if name in long_listed else now
         return [d for d in app['domains'] if d in since and now - since[d] >= self.issuance_delay]
 
     def covers(self, name):
@@ -598,7 +606,7 @@ def main(argv=None):
     parser.add_argument('--dns-records', help='JSON file {name: [addresses]}: start a DNS server answering them '
                                               '(dnsmasq, or dnspython where dnsmasq is missing); AutoSSL follows it')
     parser.add_argument('--dns-info', help='where to write {"nameserver": "IP:port", "backend": ...}')
-    parser.add_argument('--issuance-delay', type=float, default=0.0,
+    parser.add_argument('--issuance-delay', type=float, default=0.5,
                         help='seconds between a name pointing at the server and AutoSSL covering it')
     args = parser.parse_args(argv)
     state = StandInState(args.client_id, args.api_key)
