@@ -216,14 +216,32 @@ def _network_domain(db, prefix, network_id, required):
     return None, problem
 
 
-def _own_domains_unlisted(db, prefix, blog_ids, network_id, network_domain, listed):
-    """Live sites whose own address is a custom domain the plugin does not list (changed in the site's settings,
-    WordPress's own mapping beside the plugin's). An unreadable blogs table only means none are known."""
+def _sites_own_domains(db, result, prefix, blog_ids, network_id):
+    """custom_site_domains: live sites whose own address is a custom domain the plugin does not list (changed in
+    the site's settings, or WordPress's own mapping beside the plugin's), and what to tell the operator."""
     rows, why = db.optional(build_query('wordpress', prefix, None, True, blog_ids, network_id))
+    if why:
+        result['problems'].append("The sites' own addresses could not be read, so custom_site_domains is empty: %s"
+                                  % why)
     if not rows:
-        return []
-    names = shape('wordpress', [dict(zip(db.columns(), row)) for row in rows], network_domain)[0]
-    return [name for name in names if name not in listed]
+        return
+    names = shape('wordpress', [dict(zip(db.columns(), row)) for row in rows], result['network_domain'])[0]
+    unlisted = result['custom_site_domains'] = [name for name in names if name not in result['domains']]
+    if unlisted:
+        result['problems'].append(
+            '%d live site(s) have a custom domain of their own in %s that %s does not list (%s): WordPress serves each '
+            'site at that name, so it is returned in custom_site_domains and the domain_mapping role keeps it on the '
+            "app. Map it in the plugin too, or change the site's address if it is stale."
+            % (len(unlisted), table(prefix, 'blogs'), NAMES[result['source']],
+               ', '.join(unlisted[:5]) + (', ...' if len(unlisted) > 5 else '')))
+
+
+def _table_read(source, prefix, network_id):
+    if source == 'wordpress':
+        return table(prefix, 'blogs')
+    if source == 'ultimate_multisite':
+        return um.mappings_table(prefix, network_id)
+    return table(prefix, PLUGIN_TABLE)
 
 
 def read_network(db, source, prefix, active_only=True, blog_ids=None, network_id=None, stages=um.DEFAULT_STAGES):
@@ -245,23 +263,13 @@ def read_network(db, source, prefix, active_only=True, blog_ids=None, network_id
     names, mappings, invalid, subdomains = shape(source, [dict(zip(columns, row)) for row in rows], network_domain)
     result = dict(source=source, source_reason=reason, domains=names, mappings=mappings, count=len(mappings),
                   invalid_rows=invalid, network_domain=network_domain, subdomain_sites=subdomains,
-                  table=table(prefix, 'blogs') if source == 'wordpress' else (
-                      um.mappings_table(prefix, network_id) if source == 'ultimate_multisite'
-                      else table(prefix, PLUGIN_TABLE)),
-                  www_setting=None, www_setting_from=None, custom_site_domains=[], problems=[])
+                  table=_table_read(source, prefix, network_id), www_setting=None, www_setting_from=None,
+                  custom_site_domains=[], problems=[])
     if problem:
         result['problems'].append("The network's domain could not be read, so each mapping's custom is null: %s"
                                   % problem)
     if source != 'wordpress' and network_domain:
-        result['custom_site_domains'] = _own_domains_unlisted(db, prefix, blog_ids, network_id, network_domain, names)
-        if result['custom_site_domains']:
-            result['problems'].append(
-                '%d live site(s) have a custom domain of their own in %s that %s does not list (%s): WordPress serves '
-                'each site at that name, so it is returned in custom_site_domains and the domain_mapping role keeps it '
-                'on the app. Map it in the plugin too, or change the site\'s address if it is stale.'
-                % (len(result['custom_site_domains']), table(prefix, 'blogs'), NAMES[source],
-                   ', '.join(result['custom_site_domains'][:5]) + (', ...' if len(result['custom_site_domains']) > 5
-                                                                   else '')))
+        _sites_own_domains(db, result, prefix, blog_ids, network_id)
     if source == 'ultimate_multisite':
         meta, why = db.optional(um.settings_query(prefix, network_id))
         if why:

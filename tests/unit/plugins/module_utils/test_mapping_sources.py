@@ -193,15 +193,19 @@ class FakeSession:
         return self._columns
 
     def optional(self, query):
+        if 'FROM `wp_blogs`' in query[0] and 'wp_blogs' in self.rows_by_table:
+            return self.rows(query), None
         self.queries.append(query)
         if 'FROM `wp_site`' in query[0]:
             return ([(self.network_domain,)], None) if self.network_domain else ((), None)
+        if 'FROM `wp_blogs`' in query[0]:
+            return None, 'MySQL error 1142: SELECT command denied'
         return (), None
 
 
 def test_read_network_detects_then_reads_once():
     session = FakeSession(dict(CORE, wp_domain_mapping=SHAPES['wpmudev_domain_mapping']), {'wp_domain_mapping': [
-        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}]})
+        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}], 'wp_blogs': []})
     result = ms.read_network(session, 'auto', 'wp_')
     assert result['source'] == 'wpmudev_domain_mapping' and result['domains'] == ['a.example']
     assert result['source_reason'] == 'auto: wp_domain_mapping with column scheme'
@@ -209,6 +213,19 @@ def test_read_network_detects_then_reads_once():
     assert result['www_setting'] is None and not result['problems']
     # the columns, the network's domain, the rows, the sites' own domains
     assert len(session.queries) == 4 and result['custom_site_domains'] == []
+
+
+def test_the_sites_own_custom_addresses_are_returned_or_said_to_be_unread():
+    plugin_rows = {'wp_domain_mapping': [
+        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}]}
+    sites = [{'blog_id': 1, 'domain': 'network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+             {'blog_id': 2, 'domain': 'a.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+             {'blog_id': 3, 'domain': 'moved.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0}]
+    tables = dict(CORE, wp_domain_mapping=SHAPES['wpmudev_domain_mapping'])
+    result = ms.read_network(FakeSession(tables, dict(plugin_rows, wp_blogs=sites)), 'auto', 'wp_')
+    assert result['custom_site_domains'] == ['moved.example'] and 'moved.example' in result['problems'][0]
+    unread = ms.read_network(FakeSession(tables, plugin_rows), 'auto', 'wp_')
+    assert unread['custom_site_domains'] == [] and 'SELECT command denied' in unread['problems'][0]
 
 
 def test_wordpress_needs_the_networks_domain():
