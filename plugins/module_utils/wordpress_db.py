@@ -399,7 +399,7 @@ def argument_spec():
 
 
 def read_with(params, work):
-    """``work(session)`` on the database the module options name."""
+    """``work(session, table_prefix)`` on the database the module options name."""
     settings = connection_settings(params)
     return read(settings, lambda session: work(session, settings['table_prefix']), params['config_file'],
                 params['ca_cert'], params['check_hostname'], params['connect_timeout'], params['query_timeout'])
