@@ -108,3 +108,16 @@ def test_a_network_on_wordpress_own_mapping(standin, messy_network, mariadb, tmp
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'coresync', pointing)
     assert rc == 0, out[-3000:]
     assert not {'bob-shop.example', 'www.bob-shop.example'} & set(standin.state.app(app)['domains'])
+
+
+def test_names_under_the_networks_own_domain_get_no_www_even_when_not_listed(standin, messy_network, mariadb,
+                                                                             tmp_path):
+    """The network's domain comes from the database (wpx_site), not only from serverpilot_domains."""
+    database(mariadb, 'mercskip', 'mercator', MERCATOR)
+    app = standin.state.add_app(domains=[])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'mercskip', [],
+                   {'serverpilot_source': 'mercator', 'serverpilot_domains': [], 'serverpilot_autossl': False})
+    assert rc == 0, out[-3000:]
+    domains = standin.state.app(app)['domains']
+    assert 'alice.network.example' in domains and 'www.alice.network.example' not in domains
+    assert 'www.shop.example.com' in domains
