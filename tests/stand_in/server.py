@@ -95,8 +95,8 @@ class StandInState:
             # The address servers connect from (GET /servers/:id lastaddress), where the TLS endpoint listens.
             self.server_address = '127.0.0.2'
             # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min;
-            # never 0, so no test can depend on a certificate at once). Names an app is seeded with were listed
-            # long before the test: they are issued as soon as they point.
+            # never 0, so no test can depend on a certificate at once). Names an app is seeded with that already
+            # point when the app is first looked at were listed long before the test: they are issued.
             self.issuance_delay = 0.5
             # How many of the next writes come back without an actionid (no server configuration was required).
             self.omit_actionid = 0
@@ -111,7 +111,8 @@ class StandInState:
         GET /apps/:id calls. ``dns_domains``: the domains whose DNS points at
         the server (None: all of them); only those are covered by AutoSSL.
         ``new_domains``: those of ``domains`` listed just now, whose certificate waits issuance_delay once they
-        point; the others were listed long ago.
+        point; the others were listed long ago, and those pointing when the app is first looked at (by the API or
+        the TLS endpoint) are issued already.
         """
         with self.lock:
             app_id = app_id or _new_id()
@@ -239,12 +240,11 @@ class StandInState:
         for name in list(since):
             if name not in app['domains'] or not self.points(app, name):
                 del since[name]
-                # seen pointing, then not: pointing again starts a new issuance
-                app['_long_listed'] = [n for n in app['_long_listed'] if n != name]
-        long_listed = app['_long_listed'] = [n for n in app['_long_listed'] if n in app['domains']]
         for name in app['domains']:
             if name not in since and self.points(app, name):
-                since[name] = now - self.issuance_delay if name in long_listed else now
+                since[name] = now - self.issuance_delay if name in app['_long_listed'] else now
+        # the seeded world holds until the app is first looked at; a name that points only later waits
+        app['_long_listed'] = []
         return [d for d in app['domains'] if d in since and now - since[d] >= self.issuance_delay]
 
     def covers(self, name):
