@@ -33,11 +33,11 @@ DARK_MATTER_TYPES = {1: 'main', 2: 'media'}  # type 2: a media (CDN) domain, ser
 
 
 def plugin_table_source(columns):
-    """Which plugin made a {prefix}domain_mapping with these columns: a source, or a tuple of candidates."""
+    """Which plugins could have made a {prefix}domain_mapping with these columns (a tuple of sources)."""
     if 'is_https' in columns or 'type' in columns:
-        return 'dark_matter'
+        return ('dark_matter',)
     if 'scheme' in columns or 'is_primary' in columns:  # is_primary came in WPMU DEV 4.0.3, scheme in 4.2
-        return 'wpmudev_domain_mapping'
+        return ('wpmudev_domain_mapping',)
     return ('mercator', 'wpmu_domain_mapping')  # one shape, `active` read oppositely
 
 
@@ -70,8 +70,7 @@ def detect(found, prefix, network_id=None):
             raise SourceError('shape', '%s has no %s column, so it is no domain mapping table this reader knows '
                                        '(columns: %s). Check table_prefix, or name the source the network uses.'
                               % (plugin_table, ', '.join(missing), ', '.join(sorted(columns))))
-        which = plugin_table_source(columns)
-        candidates.append(((which,) if isinstance(which, str) else which, plugin_table))
+        candidates.append((plugin_table_source(columns), plugin_table))
     if len(candidates) > 1:
         raise SourceError('ambiguous', 'Several mapping sources exist: %s. A migration often leaves the old '
                                        "plugin's table behind; name the one the network uses now (%s)."
@@ -102,14 +101,15 @@ def check_named(source, found, prefix):
     if source not in EXTRA_COLUMNS or name not in found:
         return
     actual = plugin_table_source(found[name])
-    if isinstance(actual, str) and actual != source:
+    if source in actual:
+        return
+    if len(actual) == 1:
         raise SourceError('shape', 'source is %s, but %s has the columns of %s (%s). Check which plugin the network '
                                    'runs (source: %s?).'
-                          % (source, name, NAMES[actual], ', '.join(sorted(found[name])), actual))
-    if not isinstance(actual, str) and source not in actual:
-        raise SourceError('shape', 'source is %s, but %s has only the columns %s, which %s never creates without %s.'
-                          % (source, name, ', '.join(sorted(found[name])), NAMES[source],
-                             ', '.join(c for c in EXTRA_COLUMNS[source] if c not in found[name])))
+                          % (source, name, NAMES[actual[0]], ', '.join(sorted(found[name])), actual[0]))
+    raise SourceError('shape', 'source is %s, but %s has only the columns %s, which %s never creates without %s.'
+                      % (source, name, ', '.join(sorted(found[name])), NAMES[source],
+                         ', '.join(c for c in EXTRA_COLUMNS[source] if c not in found[name])))
 
 
 def _in(column, values, where, args):
