@@ -33,44 +33,50 @@ ROW = {'mercator': {'active': 1}, 'wpmu_domain_mapping': {'active': 1},
 
 
 def build(db, name, source, size):
+    """A network of ``size`` sites, each with one mapping in ``source``'s own table (for WordPress's own
+    mapping, each site on its own domain)."""
+    blogs = range(2, size + 2)
     db.create_wordpress(name)
-    statements = ["INSERT INTO wp_blogs (blog_id, site_id, domain, path, registered) VALUES (%d, 1, '%s', '/', NOW());"
-                  % (blog, 'site%d.network.example' % blog if source != 'wordpress' else 'customer%d.example' % blog)
-                  for blog in range(2, size + 2)]
-    db.sql('\n'.join(statements), name)
+    site_domain = 'customer%d.example' if source == 'wordpress' else 'site%d.network.example'
+    db.add_sites(name, 'wp_', [{'blog_id': b, 'domain': site_domain % b} for b in blogs])
+    mappings = [dict(ROW.get(source, {}), blog_id=b, domain='customer%d.example' % b) for b in blogs]
     if source == 'ultimate_multisite':
         db.sql(mariadb_server.DDL.format(table='wp_wu_domain_mappings'), name)
-        db.sql('\n'.join("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, stage) VALUES (%d, "
-                         "'customer%d.example', 1, 'done');" % (b, b) for b in range(2, size + 2)), name)
+        db.insert(name, 'wp_', mappings)
     elif source != 'wordpress':
-        db.sql(mariadb_server.PLUGIN_DDL[source].format(prefix='wp_'), name)
-        columns = ['blog_id', 'domain'] + sorted(ROW[source])
-        db.sql('\n'.join("INSERT INTO wp_domain_mapping (%s) VALUES (%d, 'customer%d.example', %s);"
-                         % (', '.join(columns), b, b, ', '.join(str(ROW[source][c]) for c in columns[2:]))
-                         for b in range(2, size + 2)), name)
+        db.add_plugin(name, 'wp_', source, mappings)
 
 
-class Counting(wordpress_db.Session):
-    queries = 0
+class Counting:
+    """A session that counts the queries sent through it."""
+
+    def __init__(self, session):
+        self.session, self.queries = session, 0
 
     def rows(self, query):
-        Counting.queries += 1
-        return super(Counting, self).rows(query)
+        self.queries += 1
+        return self.session.rows(query)
+
+    def optional(self, query):
+        self.queries += 1
+        return self.session.optional(query)
+
+    def columns(self):
+        return self.session.columns()
 
 
 def measure(settings, source, repeats):
-    wordpress_db.Session, original = Counting, wordpress_db.Session
-    try:
-        times = []
-        for dummy in range(repeats):
-            Counting.queries = 0
-            start = time.perf_counter()
-            result = wordpress_db.read(settings, lambda db: mapping_sources.read_network(db, source, 'wp_'),
-                                       config_file=None)
-            times.append(time.perf_counter() - start)
-        return result, Counting.queries, statistics.median(times)
-    finally:
-        wordpress_db.Session = original
+    times, sessions = [], []
+
+    def work(session):
+        sessions.append(Counting(session))
+        return mapping_sources.read_network(sessions[-1], source, 'wp_')
+
+    for dummy in range(repeats):
+        start = time.perf_counter()
+        result = wordpress_db.read(settings, work)
+        times.append(time.perf_counter() - start)
+    return result, sessions[-1].queries, statistics.median(times)
 
 
 def main():

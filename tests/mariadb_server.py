@@ -201,10 +201,13 @@ class MariaDB:
 
     def add_site(self, database, prefix, blog_id, domain, path='/', site_id=1, **flags):
         """A site as WordPress stores it; ``flags``: archived, spam, deleted, public (0 or 1)."""
-        self.sql("INSERT INTO `%sblogs` (blog_id, site_id, domain, path, registered, archived, spam, deleted, public) "
-                 "VALUES (%d, %d, '%s', '%s', NOW(), %d, %d, %d, %d)"
-                 % (prefix, blog_id, site_id, domain.replace("'", "''"), path, flags.get('archived', 0),
-                    flags.get('spam', 0), flags.get('deleted', 0), flags.get('public', 1)), database)
+        self.add_sites(database, prefix, [dict(flags, blog_id=blog_id, domain=domain, path=path, site_id=site_id)])
+
+    def add_sites(self, database, prefix, sites):
+        """Sites (dicts: blog_id, domain, and any of path, site_id, archived, spam, deleted, public), one call."""
+        self.insert_rows(database, prefix + 'blogs',
+                         [dict({'path': '/', 'site_id': 1, 'archived': 0, 'spam': 0, 'deleted': 0, 'public': 1},
+                               **site) for site in sites], now=('registered',))
 
     def create_network(self, database, prefix='wp_', rows=()):
         """A WordPress network with the Ultimate Multisite mappings table and ``rows`` in it."""
@@ -223,19 +226,23 @@ class MariaDB:
         """A mapping plugin's {prefix}domain_mapping, created by that plugin's own DDL, with ``rows``
         (dicts of its columns)."""
         self.sql(PLUGIN_DDL[source].format(prefix=prefix), database)
-        for row in rows:
-            self.sql("INSERT INTO `%sdomain_mapping` (%s) VALUES (%s)"
-                     % (prefix, ', '.join(row), ', '.join("'%s'" % str(v).replace("'", "''") for v in row.values())),
-                     database)
+        self.insert_rows(database, prefix + 'domain_mapping', rows)
 
     def insert(self, database, prefix, rows, network_id=None):
+        """Ultimate Multisite mappings (dicts: blog_id, domain, and any other column of its table)."""
         table = prefix + ('wu_%d_domain_mappings' % network_id if network_id else 'wu_domain_mappings')
-        for row in rows:
-            row = dict({'active': 1, 'primary_domain': 0, 'secure': 0, 'stage': 'done'}, **row)
-            self.sql("INSERT INTO `%s` (blog_id, domain, active, primary_domain, secure, stage, "
-                     "date_created) VALUES (%d, '%s', %d, %d, %d, '%s', NOW())"
-                     % (table, row['blog_id'], row['domain'].replace("'", "''"), row['active'],
-                        row['primary_domain'], row['secure'], row['stage']), database)
+        self.insert_rows(database, table, [dict({'active': 1, 'primary_domain': 0, 'secure': 0, 'stage': 'done'}, **row)
+                                           for row in rows], now=('date_created',))
+
+    def insert_rows(self, database, table, rows, now=()):
+        """Rows (dicts of column values, quoted here) in one call; the ``now`` columns get NOW()."""
+        statements = ["INSERT INTO `%s` (%s) VALUES (%s);"
+                      % (table, ', '.join(list(row) + list(now)),
+                         ', '.join(["'%s'" % str(v).replace('\\', '\\\\').replace("'", "''") for v in row.values()]
+                                   + ['NOW()'] * len(now)))
+                      for row in rows]
+        if statements:
+            self.sql('\n'.join(statements), database)
 
     def save_network_settings(self, database, prefix, settings, network_id=1):
         """The plugin's settings as it saves them: a PHP-serialized array in the network option
