@@ -7,7 +7,7 @@ source, against a real MariaDB (Debian's mariadb-server, started here in a tempo
 
 For each source, a network of --mappings mappings (and as many sites) made by that plugin's own DDL
 (tests/mariadb_server.py) is read in-process through the reader's own code, named and with auto; the table
-gives the queries sent (counted on the session) and the median wall time. Writes benchmarks/results-sources.json.
+gives the queries sent (counted by the session) and the median wall time. Writes benchmarks/results-sources.json.
 """
 
 import argparse
@@ -24,6 +24,7 @@ sys.path[:0] = [COLLECTIONS, os.path.join(REPO, 'tests')]
 
 import mariadb_server  # noqa: E402
 from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources, wordpress_db  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import Read  # noqa: E402
 
 SOURCES = ['ultimate_multisite', 'wordpress', 'mercator', 'wpmu_domain_mapping', 'wpmudev_domain_mapping',
            'dark_matter']
@@ -47,30 +48,12 @@ def build(db, name, source, size):
         db.add_plugin(name, 'wp_', source, mappings)
 
 
-class Counting:
-    """A session that counts the queries sent through it."""
-
-    def __init__(self, session):
-        self.session, self.queries = session, 0
-
-    def rows(self, query):
-        self.queries += 1
-        return self.session.rows(query)
-
-    def optional(self, query):
-        self.queries += 1
-        return self.session.optional(query)
-
-    def columns(self):
-        return self.session.columns()
-
-
 def measure(settings, source, repeats):
     times, sessions = [], []
 
     def work(session):
-        sessions.append(Counting(session))
-        return mapping_sources.read_network(sessions[-1], source, 'wp_')
+        sessions.append(session)  # the session counts the queries sent through it
+        return mapping_sources.read_network(session, source, Read('wp_'))
 
     for dummy in range(repeats):
         start = time.perf_counter()

@@ -196,6 +196,7 @@ class MariaDB:
         """A fresh database with WordPress core's network tables: network 1 and its main site."""
         self.sql('DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`;' % (database, database))
         self.sql(WORDPRESS_DDL.format(prefix=prefix), database)
+        self.sql(SITEMETA_DDL.format(prefix=prefix), database)
         self.sql("INSERT INTO `%ssite` (id, domain, path) VALUES (1, '%s', '/')" % (prefix, network_domain), database)
         self.add_site(database, prefix, 1, network_domain)
 

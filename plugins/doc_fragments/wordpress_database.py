@@ -37,13 +37,21 @@ options:
     description: The WordPress database (C(DB_NAME)).
     type: str
   table_prefix:
-    description: WordPress's C($table_prefix). Defaults to C(wp_) unless O(wp_config) sets one.
+    description:
+      - WordPress's C($table_prefix).
+      - Without O(wp_config), C(wp_). With it, the file's C($table_prefix); a file that lacks it, or sets it by code
+        (C(getenv), or C(getenv_docker) as the official WordPress image's config does), is refused - give this option
+        then.
     type: str
   wp_config:
     description:
       - The path of the network's C(wp-config.php). C(DB_NAME), C(DB_USER), C(DB_PASSWORD), C(DB_HOST) (with its
-        C(host:port) and C(host:/path/to/socket) forms) and C($table_prefix) are read from it as text; the file is
-        never executed. Options given explicitly win over it.
+        C(host:port) and C(host:/path/to/socket) forms) and C($table_prefix) are read from its PHP statements; the
+        file is never executed.
+      - Options given explicitly win over it. A setting no option gives must be in the file as a plain string
+        literal - one the file lacks, or sets by code (an environment variable, a concatenation), is refused with its
+        line, since the controller's environment is not the web server's and a guess would read another network's
+        tables.
     type: path
   ca_cert:
     description: A CA certificate to verify the database server's TLS certificate; enables TLS.
@@ -61,6 +69,8 @@ options:
       - Seconds to wait for each answer once connected - the server's greeting, the login, the query's rows.
       - With O(connect_timeout) this bounds the whole read, so a server that accepts the connection and never
         answers fails the task instead of hanging it.
+      - A table locked by another session (C(mysqldump --lock-tables), a migration) is waited for about as long, then
+        the read fails (C(source_error=lock)).
     type: int
     default: 30
 requirements:

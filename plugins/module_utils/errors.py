@@ -2,7 +2,7 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one error type of the collection, and the fixed vocabulary of what failed.
+"""The collection's error types, and the fixed vocabulary of what failed.
 
 Every failure a module reports carries one ``error_kind`` from ERROR_KINDS, so
 playbooks decide on a word (``until: result.error_kind != 'autossl_unavailable'``)
@@ -54,3 +54,18 @@ class CollectionError(Exception):
 
     def details(self):
         return dict(self.extra)
+
+
+class SourceError(CollectionError):
+    """A failure of the network's database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
+    ``source_error``) says what went wrong - connect, connection_lost, timeout, lock, credentials, grants,
+    database, table, query, wp_config, table_prefix, stages, network_id, settings, ambiguous (auto cannot tell
+    which source, or several exist) or shape (a table is not the named source's). ``part`` (returned as
+    ``source_part``) names the part of the read that failed, where one did."""
+
+    kind = 'source'
+
+    def __init__(self, source_kind, msg, part=None):
+        super(SourceError, self).__init__(msg, source_error=source_kind, source_part=part)
+        self.source_kind = source_kind
+        self.part = part

@@ -16,7 +16,10 @@ description:
     C(multisite.serverpilot.domain_mapping) role does that with this module). One reader for every common source -
     Ultimate Multisite (WP Ultimo 2.x), WordPress's own domain mapping, Mercator (also bundled by WP Ultimo 1.x), WPMU
     Domain Mapping, WPMU DEV Domain Mapping and Dark Matter - see O(source).
-  - Read-only - it never writes to the database, and runs its queries in a read-only session.
+  - Read-only - it never writes to the database. A read is whole or fails - every query of it runs in one read-only
+    transaction with a consistent snapshot, so a concurrent edit never yields a mix of two states, and a part that
+    cannot be read (a dropped connection, a lock held past O(query_timeout)) fails the task (RV(source_part) names
+    it); it is never read as empty.
   - Runs wherever the database is reachable, often the WordPress server itself (MySQL usually listens on localhost only).
   - Connection settings come from the options, else from a C(wp-config.php) (O(wp_config)), else from the MySQL option
     file (O(config_file)), in that order of precedence.
@@ -86,6 +89,12 @@ options:
         C(site_id); the plugins' one C({prefix}domain_mapping) table is read for that network's sites only.
       - Unset - the main network (every row of a plugin's table).
     type: int
+  read_www_setting:
+    description:
+      - Ultimate Multisite only - read the network's own C(www.) rule (RV(www_setting)) from its settings row.
+      - The C(multisite.serverpilot.domain_mapping) role reads it only for C(serverpilot_www=source), the one use it has.
+    type: bool
+    default: true
 seealso:
   - module: multisite.serverpilot.serverpilot_app_domains
 '''
@@ -140,8 +149,7 @@ mappings:
   description:
     - The matching rows, with their domain normalised - C(id) (null for WordPress's own mapping, where the site is the
       row), C(blog_id), C(domain), C(active), C(primary) (whether it is the site's primary domain; null where the
-      source does not say, as with Mercator), C(custom) (false for the network's domain and names under it; null when
-      the network's domain could not be read).
+      source does not say, as with Mercator), C(custom) (false for the network's domain and names under it).
     - And what the source adds - Ultimate Multisite C(primary_domain), C(secure), C(stage); WordPress C(path); WPMU DEV
       C(scheme) (V(http), V(https) or V(both)); Dark Matter C(is_https) and C(type) (V(main) or V(media)).
   returned: success
@@ -155,7 +163,9 @@ count:
   type: int
   sample: 1
 network_domain:
-  description: The network's own domain (C({prefix}site)), normalised; null, with a warning, when it could not be read.
+  description:
+    - The network's own domain (C({prefix}site)), normalised. A network the read cannot find fails it
+      (C(source_error=network_id)) - without it mapped sites cannot be told from the network's own.
   returned: success
   type: str
   sample: network.example
@@ -176,6 +186,14 @@ custom_site_domains:
   type: list
   elements: str
   sample: [native-shop.example]
+subdomain_base:
+  description:
+    - The domain the network's subdomain sites sit under - RV(network_domain) without a leading C(www.), as WordPress
+      itself builds them (C(wpmu_validate_blog_signup), C(site-new.php)); names under it get no C(www.) form in the
+      C(multisite.serverpilot.domain_mapping) role.
+  returned: success
+  type: str
+  sample: second.example
 table:
   description: The table that was read.
   returned: success
@@ -186,7 +204,9 @@ www_setting:
     - Ultimate Multisite only - the network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
       V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
       PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
-    - Null for the other sources, and, with a warning, when the settings could not be read.
+    - Null for the other sources, and with O(read_www_setting=false). Null, with a warning, when its row is not
+      PHP-serialized data the reader can parse (what a plain SQL search-replace of a domain leaves); the mappings are
+      returned all the same. A failed query of the row fails the read like any other.
   returned: success
   type: str
   sample: main_only
@@ -219,13 +239,20 @@ error_kind:
   type: str
   sample: source
 source_error:
-  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
+  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(timeout) (no answer within
+    O(query_timeout)), V(lock) (another session holds a lock on a table), V(credentials), V(grants),
     V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id), V(settings),
     V(ambiguous) (O(source=auto) cannot tell, or several sources exist - name one) or V(shape) (the table is not the
     named source's).
   returned: failure
   type: str
   sample: ambiguous
+source_part:
+  description: On a V(source) failure during the read, the part of it that failed - V(tables), V(network), V(mappings),
+    V(sites) or V(settings). Nothing the read had returned up to then is used.
+  returned: failure
+  type: str
+  sample: sites
 '''
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources

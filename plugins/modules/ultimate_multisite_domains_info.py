@@ -14,7 +14,10 @@ version_added: 0.1.0
 description:
   - Reads the table C({prefix}wu_domain_mappings) of a WordPress network that runs Ultimate Multisite, so ServerPilot can
     be kept in step with it (the C(multisite.serverpilot.domain_mapping) role does that with this module).
-  - Read-only - it never writes to the database, and runs its query in a read-only session.
+  - Read-only - it never writes to the database. A read is whole or fails - every query of it runs in one read-only
+    transaction with a consistent snapshot, so a concurrent edit never yields a mix of two states, and a part that
+    cannot be read (a dropped connection, a lock held past O(query_timeout)) fails the task (RV(source_part) names
+    it); it is never read as empty.
   - Runs wherever the database is reachable, often the WordPress server itself (MySQL usually listens on localhost only).
   - Connection settings come from the options, else from a C(wp-config.php) (O(wp_config)), else from the MySQL option
     file (O(config_file)), in that order of precedence.
@@ -61,6 +64,12 @@ options:
         own C(site_id) in C({prefix}sitemeta).
       - Unset (or V(1)) - the main network's C({prefix}wu_domain_mappings).
     type: int
+  read_www_setting:
+    description:
+      - Ultimate Multisite only - read the network's own C(www.) rule (RV(www_setting)) from its settings row.
+      - The C(multisite.serverpilot.domain_mapping) role reads it only for C(serverpilot_www=source), the one use it has.
+    type: bool
+    default: true
 seealso:
   - module: multisite.serverpilot.serverpilot_app_domains
   - module: multisite.serverpilot.multisite_domains_info
@@ -113,7 +122,7 @@ mappings:
   description:
     - The matching rows, with their domain normalised - C(id), C(blog_id), C(domain), C(active), C(primary) and
       C(primary_domain) (the same - whether it is the site's primary domain), C(secure), C(stage), C(custom) (false
-      for the network's domain and names under it; null when the network's domain could not be read).
+      for the network's domain and names under it).
   returned: success
   type: list
   elements: dict
@@ -126,7 +135,9 @@ count:
   type: int
   sample: 1
 network_domain:
-  description: The network's own domain (C({prefix}site)), normalised; null, with a warning, when it could not be read.
+  description:
+    - The network's own domain (C({prefix}site)), normalised. A network the read cannot find fails it
+      (C(source_error=network_id)) - without it mapped sites cannot be told from the network's own.
   returned: success
   type: str
   sample: network.example
@@ -145,6 +156,14 @@ custom_site_domains:
   type: list
   elements: str
   sample: [native-shop.example]
+subdomain_base:
+  description:
+    - The domain the network's subdomain sites sit under - RV(network_domain) without a leading C(www.), as WordPress
+      itself builds them (C(wpmu_validate_blog_signup), C(site-new.php)); names under it get no C(www.) form in the
+      C(multisite.serverpilot.domain_mapping) role.
+  returned: success
+  type: str
+  sample: second.example
 table:
   description: The table that was read.
   returned: success
@@ -155,7 +174,9 @@ www_setting:
     - The network's own C(www.) rule, its C(auto_create_www_subdomain) setting - V(always),
       V(main_only) or V(never) - read from its settings row (C(wp-ultimo_v2_settings) in C({prefix}sitemeta), a
       PHP-serialized array parsed as data, never executed). V(always), the plugin's default, when never saved.
-    - Null, with a warning, when the settings could not be read; the mappings are returned all the same.
+    - Null with O(read_www_setting=false), and, with a warning, when its row is not
+      PHP-serialized data the reader can parse (what a plain SQL search-replace of a domain leaves); the mappings are
+      returned all the same. A failed query of the row fails the read like any other.
   returned: success
   type: str
   sample: main_only
@@ -188,11 +209,18 @@ error_kind:
   type: str
   sample: source
 source_error:
-  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(credentials), V(grants),
+  description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(timeout) (no answer within
+    O(query_timeout)), V(lock) (another session holds a lock on a table), V(credentials), V(grants),
     V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id) or V(settings).
   returned: failure
   type: str
   sample: table
+source_part:
+  description: On a V(source) failure during the read, the part of it that failed - V(tables), V(network), V(mappings),
+    V(sites) or V(settings). Nothing the read had returned up to then is used.
+  returned: failure
+  type: str
+  sample: sites
 '''
 
 from functools import partial

@@ -122,7 +122,7 @@ def test_explicit_options_win_over_wp_config(mariadb, network, playbook, tmp_pat
     mariadb.create_user('wpreader', PASSWORD, 'othernet')
     wp_config = tmp_path / 'wp-config.php'
     wp_config.write_text("<?php define('DB_NAME','%s'); define('DB_USER','wpreader'); define('DB_PASSWORD','%s');"
-                         "\ndefine('DB_HOST','127.0.0.1:%d');\n" % (network, PASSWORD, mariadb.port))
+                         "\ndefine('DB_HOST','127.0.0.1:%d');\n$table_prefix = 'wp_';\n" % (network, PASSWORD, mariadb.port))
     result = playbook(task(wp_config=str(wp_config), database='othernet')).results[0]
     assert result['domains'] == ['other.example.com']
 
@@ -150,7 +150,7 @@ def test_no_such_database_for_a_user_who_may_see_it(mariadb, network, playbook):
 
 @pytest.mark.parametrize('content, words', [
     (None, 'Cannot read wp_config'),
-    ("<?php define('DB_NAME','x'); define('DB_USER','y');", 'does not define DB_PASSWORD, DB_HOST'),
+    ("<?php define('DB_NAME','x'); define('DB_USER','y');", 'does not set DB_PASSWORD, DB_HOST, $table_prefix'),
 ])
 def test_bad_wp_config(playbook, tmp_path, content, words, mariadb):
     path = tmp_path / 'wp-config.php'
@@ -170,8 +170,10 @@ def sql_string(value):
 def wp_config_file(tmp_path, mariadb, database, user, password_literal, extra='', encoding='utf-8'):
     path = tmp_path / 'wp-config.php'
     text = ("<?php\n// Réglages de la base de données\ndefine('DB_NAME', '%s');\ndefine('DB_USER', '%s');\n"
-            "define('DB_PASSWORD', %s);\ndefine('DB_HOST', '127.0.0.1:%d');\n%s"
-            % (database, user, password_literal, mariadb.port, extra))
+            "define('DB_PASSWORD', %s);\ndefine('DB_HOST', '127.0.0.1:%d');\n%s%s"
+            % (database, user, password_literal, mariadb.port, extra,
+               # as every wp-config.php has it (one without it is refused, see test_php / test_wordpress_db)
+               '' if '$table_prefix' in extra else "$table_prefix = 'wp_';\n"))
     path.write_bytes(text.encode(encoding))
     return str(path)
 
@@ -267,6 +269,7 @@ def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, netwo
     insert = ("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage, "
               "date_created) VALUES (9, 'written.example.com', 1, 0, 0, 'done', NOW())", [])
     with pytest.raises(wordpress_db.SourceError) as info:
-        wordpress_db.read(settings, lambda session: session.rows(insert), config_file='/nonexistent/my.cnf')
+        wordpress_db.read(settings, lambda session: session.rows(insert, 'test', 'a write'),
+                          config_file='/nonexistent/my.cnf')
     assert '1792' in info.value.msg  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     assert 'written.example.com' not in mariadb.sql('SELECT domain FROM wp_wu_domain_mappings', network)

@@ -125,7 +125,7 @@ def test_the_readme_layout_names_every_plugin_file():
     with open(os.path.join(REPO, 'README.md')) as handle:
         readme = handle.read()
     layout = readme.split('## Layout')[1].split('\n## ')[0]
-    for path in glob.glob(os.path.join(REPO, 'plugins', '*', '*.py')):
+    for path in glob.glob(os.path.join(REPO, 'plugins', '**', '*.py'), recursive=True):
         folder, name = path.split(os.sep)[-2:]
         if name == '__init__.py' or folder == 'modules':
             continue

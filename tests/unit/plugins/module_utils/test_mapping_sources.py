@@ -1,11 +1,14 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The mapping sources' plain rules: detection, each source's query, a row as a mapping."""
+"""The reader's one loop over the mapping plugins: detection, a named source's shape, rows as domains, and a
+read that is whole or fails - plain values in, a session answered from dicts."""
 
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources as ms
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress_db import SourceError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins import BY_NAME
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import Read
 
 CORE = {'wp_blogs': {'blog_id', 'site_id', 'domain', 'path', 'archived', 'spam', 'deleted'},
         'wp_site': {'id', 'domain', 'path'}}
@@ -17,6 +20,12 @@ SHAPES = {
     'dark_matter_before_2_2': {'id', 'blog_id', 'is_primary', 'domain', 'active', 'is_https'},
 }
 UM = {'id', 'blog_id', 'domain', 'active', 'primary_domain', 'secure', 'stage'}
+WP = Read('wp_')
+
+
+def detect(found, read=WP):
+    plugin, reason = ms.detect(found, read)
+    return plugin.name, reason
 
 
 @pytest.mark.parametrize('shape, source', [
@@ -26,44 +35,48 @@ UM = {'id', 'blog_id', 'domain', 'active', 'primary_domain', 'secure', 'stage'}
     ('dark_matter_before_2_2', 'dark_matter'),
 ])
 def test_auto_tells_the_plugins_apart_by_their_columns(shape, source):
-    found, reason = ms.detect(dict(CORE, wp_domain_mapping=SHAPES[shape]), 'wp_')
+    found, reason = detect(dict(CORE, wp_domain_mapping=SHAPES[shape]))
     assert found == source and reason.startswith('auto: wp_domain_mapping')
 
 
 def test_auto_finds_ultimate_multisite_per_network():
-    assert ms.detect(dict(CORE, wp_wu_domain_mappings=UM), 'wp_')[0] == 'ultimate_multisite'
-    assert ms.detect(dict(CORE, wp_wu_2_domain_mappings=UM), 'wp_', 2)[0] == 'ultimate_multisite'
+    assert detect(dict(CORE, wp_wu_domain_mappings=UM))[0] == 'ultimate_multisite'
+    assert detect(dict(CORE, wp_wu_2_domain_mappings=UM), Read('wp_', 2))[0] == 'ultimate_multisite'
     # the main network's table says nothing about network 2
-    assert ms.detect(dict(CORE, wp_wu_domain_mappings=UM), 'wp_', 2)[0] == 'wordpress'
+    assert detect(dict(CORE, wp_wu_domain_mappings=UM), Read('wp_', 2))[0] == 'wordpress'
 
 
 def test_without_a_plugin_table_the_sites_themselves_are_the_source():
-    assert ms.detect(CORE, 'wp_') == ('wordpress', 'auto: no mapping plugin table, so the sites of wp_blogs')
+    assert detect(CORE) == ('wordpress', 'auto: no mapping plugin table, so the sites of wp_blogs')
 
 
 def test_mercators_shape_is_refused_naming_both_plugins():
     with pytest.raises(SourceError) as info:
-        ms.detect(dict(CORE, wp_domain_mapping=SHAPES['mercator']), 'wp_')
+        ms.detect(dict(CORE, wp_domain_mapping=SHAPES['mercator']), WP)
     assert info.value.source_kind == 'ambiguous'
     assert 'source: mercator or source: wpmu_domain_mapping' in info.value.msg
     assert 'Mercator and WPMU Domain Mapping' in info.value.msg
+    assert 'WPMU Domain Mapping: active is the primary domain' in info.value.msg
 
 
 def test_several_sources_are_refused_naming_each():
     with pytest.raises(SourceError) as info:
-        ms.detect(dict(CORE, wp_domain_mapping=SHAPES['mercator'], wp_wu_domain_mappings=UM), 'wp_')
+        ms.detect(dict(CORE, wp_domain_mapping=SHAPES['mercator'], wp_wu_domain_mappings=UM), WP)
     assert info.value.source_kind == 'ambiguous'
     assert ('Ultimate Multisite (wp_wu_domain_mappings); Mercator or WPMU Domain Mapping (wp_domain_mapping)'
             in info.value.msg)
     assert 'source: ultimate_multisite or source: mercator or source: wpmu_domain_mapping' in info.value.msg
 
 
-def test_an_unknown_domain_mapping_table_and_no_tables_at_all_are_refused():
+def test_an_unknown_mapping_table_and_no_tables_at_all_are_refused():
     with pytest.raises(SourceError) as info:
-        ms.detect(dict(CORE, wp_domain_mapping={'id', 'blog_id', 'url'}), 'wp_')
+        ms.detect(dict(CORE, wp_domain_mapping={'id', 'blog_id', 'url'}), WP)
     assert info.value.source_kind == 'shape' and 'no domain, active column' in info.value.msg
     with pytest.raises(SourceError) as info:
-        ms.detect({}, 'net_')
+        ms.detect(dict(CORE, wp_wu_domain_mappings={'id', 'blog_id', 'domain'}), WP)
+    assert info.value.source_kind == 'shape' and 'wp_wu_domain_mappings has no active, primary_domain' in info.value.msg
+    with pytest.raises(SourceError) as info:
+        ms.detect({}, Read('net_'))
     assert info.value.source_kind == 'table' and 'net_blogs' in info.value.msg and 'privileges' in info.value.msg
 
 
@@ -79,166 +92,155 @@ def test_an_unknown_domain_mapping_table_and_no_tables_at_all_are_refused():
 def test_a_named_source_must_fit_the_table(named, shape, ok):
     found = dict(CORE, wp_domain_mapping=SHAPES[shape])
     if ok:
-        ms.check_named(named, found, 'wp_')
+        assert ms.check_named(BY_NAME[named], found, WP) is None
         return
     with pytest.raises(SourceError) as info:
-        ms.check_named(named, found, 'wp_')
+        ms.check_named(BY_NAME[named], found, WP)
     assert info.value.source_kind == 'shape' and 'wp_domain_mapping' in info.value.msg
-
-
-def test_a_named_source_whose_table_is_not_visible_is_left_to_the_server():
-    ms.check_named('mercator', CORE, 'wp_')  # the query then fails with the server's own 1142 or 1146
-
-
-@pytest.mark.parametrize('source, columns, sql, args', [
-    ('mercator', SHAPES['mercator'],
-     'SELECT id, blog_id, domain, active FROM `wp_domain_mapping` WHERE active = 1 ORDER BY blog_id, id', []),
-    ('wpmu_domain_mapping', SHAPES['mercator'],
-     'SELECT id, blog_id, domain, active FROM `wp_domain_mapping` ORDER BY blog_id, active DESC, id', []),
-    ('wpmudev_domain_mapping', SHAPES['wpmudev_before_4_2'],
-     'SELECT id, blog_id, domain, active, is_primary FROM `wp_domain_mapping` WHERE active = 1 '
-     'ORDER BY blog_id, is_primary DESC, id', []),
-    ('dark_matter', None,
-     'SELECT id, blog_id, domain, active, is_primary, is_https, type FROM `wp_domain_mapping` WHERE active = 1 '
-     'ORDER BY blog_id, is_primary DESC, id', []),
-    ('wordpress', None,
-     'SELECT blog_id, domain, path, archived, spam, deleted FROM `wp_blogs` WHERE site_id = %s '
-     'AND archived = %s AND spam = %s AND deleted = %s ORDER BY blog_id', [1, '0', '0', '0']),
-])
-def test_each_sources_query(source, columns, sql, args):
-    assert ms.build_query(source, 'wp_', columns) == (sql, args)
-
-
-def test_queries_bind_blog_ids_and_the_network():
-    sql, args = ms.build_query('mercator', 'wp_', None, active_only=False, blog_ids=[4, 5], network_id=2)
-    assert sql == ('SELECT id, blog_id, domain, active FROM `wp_domain_mapping` WHERE blog_id IN (%s, %s) AND '
-                   'blog_id IN (SELECT blog_id FROM `wp_blogs` WHERE site_id = %s) ORDER BY blog_id, id')
-    assert args == [4, 5, 2]
-    sql, args = ms.build_query('wordpress', 'wp_', None, active_only=False, blog_ids=[3], network_id=2)
-    assert 'archived' not in sql.split('WHERE')[1] and args == [2, 3]
-
-
-@pytest.mark.parametrize('source', ['mercator', 'wordpress', 'dark_matter'])
-def test_every_table_name_checks_the_prefix(source):
-    with pytest.raises(SourceError) as info:
-        ms.build_query(source, 'wp_`; DROP TABLE x; --')
-    assert info.value.source_kind == 'table_prefix'
 
 
 def rows(*dicts):
     return [dict(d) for d in dicts]
 
 
+def shape(source, found, network_domain='network.example'):
+    return ms.shape(BY_NAME[source], found, network_domain)
+
+
 def test_wpmu_domain_mapping_maps_every_row_and_active_marks_the_primary():
-    names, mappings, invalid, subdomains = ms.shape('wpmu_domain_mapping', rows(
+    names, mappings, invalid, subdomains = shape('wpmu_domain_mapping', rows(
         {'id': 1, 'blog_id': 2, 'domain': 'Shop.Example.com', 'active': 1},
-        {'id': 2, 'blog_id': 2, 'domain': 'old-shop.example.com', 'active': 0}), 'network.example')
+        {'id': 2, 'blog_id': 2, 'domain': 'old-shop.example.com', 'active': 0}))
     assert names == ['shop.example.com', 'old-shop.example.com'] and not invalid and not subdomains
     assert [(m['active'], m['primary']) for m in mappings] == [(True, True), (True, False)]
 
 
-def test_mercator_does_not_know_a_primary_domain():
-    names, mappings, invalid, subdomains = ms.shape('mercator', rows(
-        {'id': 7, 'blog_id': 3, 'domain': 'a.example.org', 'active': 1}), None)
-    assert mappings == [{'id': 7, 'blog_id': 3, 'domain': 'a.example.org', 'active': True, 'primary': None,
-                         'custom': None}]
-
-
-def test_wpmudev_scheme_and_dark_matter_media_domains():
-    names, mappings, invalid, subdomains = ms.shape('wpmudev_domain_mapping', rows(
-        {'id': 1, 'blog_id': 2, 'is_primary': 1, 'domain': 'a.example', 'active': 1, 'scheme': 1},
-        {'id': 2, 'blog_id': 2, 'is_primary': 0, 'domain': 'b.example', 'active': 1, 'scheme': 2}), 'network.example')
-    assert [(m['primary'], m['scheme']) for m in mappings] == [(True, 'https'), (False, 'both')]
-    names, mappings, invalid, subdomains = ms.shape('dark_matter', rows(
+def test_dark_matter_media_domains_are_kept_but_not_served():
+    names, mappings, invalid, subdomains = shape('dark_matter', rows(
         {'id': 1, 'blog_id': 2, 'is_primary': 1, 'domain': 'a.example', 'active': 1, 'is_https': 1, 'type': 1},
-        {'id': 2, 'blog_id': 2, 'is_primary': 0, 'domain': 'cdn.a.example', 'active': 1, 'is_https': 1, 'type': 2}),
-        'network.example')
-    assert names == ['a.example']  # the media domain is served elsewhere
-    assert [(m['domain'], m['type'], m['is_https']) for m in mappings] == [
-        ('a.example', 'main', True), ('cdn.a.example', 'media', True)]
+        {'id': 2, 'blog_id': 2, 'is_primary': 0, 'domain': 'cdn.a.example', 'active': 1, 'is_https': 1, 'type': 2},
+        {'id': 3, 'blog_id': 3, 'is_primary': 1, 'domain': 'b.example', 'active': 1, 'is_https': 0, 'type': None}))
+    assert names == ['a.example', 'b.example']  # the media domain is served elsewhere; a NULL type is no media
+    assert [(m['domain'], m['type']) for m in mappings] == [
+        ('a.example', 'main'), ('cdn.a.example', 'media'), ('b.example', 'main')]
+
+
+def test_a_row_the_plugin_cannot_read_is_set_apart_by_its_id():
+    names, mappings, invalid, subdomains = shape('mercator', rows(
+        {'id': 1, 'blog_id': None, 'domain': 'a.example', 'active': 1},
+        {'id': 2, 'blog_id': 3, 'domain': 'bad_name..example', 'active': 1},
+        {'id': 3, 'blog_id': 3, 'domain': 'c.example', 'active': 1}))
+    assert names == ['c.example']
+    assert [(row['id'], row['reason'].split(' ')[0]) for row in invalid] == [(1, 'cannot'), (2, 'has')]
 
 
 def test_wordpress_maps_only_sites_on_a_custom_domain():
-    names, mappings, invalid, subdomains = ms.shape('wordpress', rows(
+    names, mappings, invalid, subdomains = shape('wordpress', rows(
         {'blog_id': 1, 'domain': 'network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 2, 'domain': 'alice.network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 3, 'domain': 'Bob-Shop.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 4, 'domain': 'network.example', 'path': '/carol/', 'archived': 0, 'spam': 0, 'deleted': 0},
-        {'blog_id': 5, 'domain': 'gone.example', 'path': '/', 'archived': '1', 'spam': 0, 'deleted': 0}),
-        'network.example')
+        {'blog_id': 5, 'domain': 'gone.example', 'path': '/', 'archived': '1', 'spam': 0, 'deleted': 0}))
     assert names == ['bob-shop.example', 'gone.example'] and subdomains == ['alice.network.example']
     assert mappings[0] == {'id': None, 'blog_id': 3, 'domain': 'bob-shop.example', 'active': True, 'primary': True,
                            'path': '/', 'custom': True}
     assert mappings[1]['active'] is False  # read with active_only=false: shown, and said to be archived
 
 
+def test_a_www_network_has_its_subdomain_sites_under_the_name_without_www():
+    # WordPress's own code (wpmu_validate_blog_signup, site-new.php) builds sub2.second.test on www.second.test
+    names, mappings, invalid, subdomains = shape('wordpress', rows(
+        {'blog_id': 1, 'domain': 'www.second.test', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+        {'blog_id': 2, 'domain': 'sub2.second.test', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+        {'blog_id': 3, 'domain': 'shop.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0}),
+        'www.second.test')
+    assert names == ['shop.example'] and subdomains == ['sub2.second.test']
+    names, mappings, invalid, subdomains = shape('mercator', rows(
+        {'id': 1, 'blog_id': 2, 'domain': 'sub2.second.test', 'active': 1}), 'www.second.test')
+    assert mappings[0]['custom'] is False
+    assert ms.subdomain_base('www.second.test') == 'second.test' and ms.subdomain_base('a.test') == 'a.test'
+
+
 class FakeSession:
-    """The two calls read_network makes of a session, answered from plain values."""
+    """A session answered from plain values: {table: rows}; a table listed in ``failing`` raises as a dropped
+    connection would."""
 
-    def __init__(self, tables, rows_by_table, network_domain='network.example'):
+    def __init__(self, tables, rows_by_table, network_domain='network.example', failing=()):
         self.tables, self.rows_by_table, self.network_domain = tables, rows_by_table, network_domain
-        self.queries, self._columns = [], []
+        self.failing, self.parts = failing, []
 
-    def rows(self, query):
-        self.queries.append(query)
+    def rows(self, query, part, about):
+        self.parts.append(part)
         sql = query[0]
         if 'information_schema' in sql:
-            return [(t, c) for t, columns in self.tables.items() for c in sorted(columns) if t in query[1]]
-        table = sql.split('FROM `')[1].split('`')[0]
-        found = self.rows_by_table[table]
-        self._columns = list(found[0]) if found else []
-        return [tuple(r.values()) for r in found]
-
-    def columns(self):
-        return self._columns
-
-    def optional(self, query):
-        if 'FROM `wp_blogs`' in query[0] and 'wp_blogs' in self.rows_by_table:
-            return self.rows(query), None
-        self.queries.append(query)
-        if 'FROM `wp_site`' in query[0]:
-            return ([(self.network_domain,)], None) if self.network_domain else ((), None)
-        if 'FROM `wp_blogs`' in query[0]:
-            return None, 'MySQL error 1142: SELECT command denied'
-        return (), None
+            return [{'TABLE_NAME': t, 'COLUMN_NAME': c} for t, columns in self.tables.items() for c in sorted(columns)
+                    if t in query[1]]
+        name = sql.split('FROM `')[1].split('`')[0]
+        if name in self.failing:
+            raise SourceError('connection_lost', 'The database closed the connection while reading %s' % about, part)
+        if name == 'wp_site':
+            return [{'domain': self.network_domain}] if self.network_domain else []
+        return self.rows_by_table.get(name, [])
 
 
-def test_read_network_detects_then_reads_once():
-    session = FakeSession(dict(CORE, wp_domain_mapping=SHAPES['wpmudev_domain_mapping']), {'wp_domain_mapping': [
-        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}], 'wp_blogs': []})
-    result = ms.read_network(session, 'auto', 'wp_')
+PLUGIN_ROWS = {'wp_domain_mapping': [
+    {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}]}
+SITES = [{'blog_id': 1, 'domain': 'network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+         {'blog_id': 2, 'domain': 'a.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
+         {'blog_id': 3, 'domain': 'moved.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0}]
+WPMUDEV_TABLES = dict(CORE, wp_domain_mapping=SHAPES['wpmudev_domain_mapping'])
+
+
+def test_read_network_detects_then_reads_each_part_once():
+    session = FakeSession(WPMUDEV_TABLES, dict(PLUGIN_ROWS, wp_blogs=SITES))
+    result = ms.read_network(session, 'auto', WP)
     assert result['source'] == 'wpmudev_domain_mapping' and result['domains'] == ['a.example']
     assert result['source_reason'] == 'auto: wp_domain_mapping with column scheme'
     assert result['network_domain'] == 'network.example' and result['table'] == 'wp_domain_mapping'
-    assert result['www_setting'] is None and not result['problems']
-    # the columns, the network's domain, the rows, the sites' own domains
-    assert len(session.queries) == 4 and result['custom_site_domains'] == []
-
-
-def test_the_sites_own_custom_addresses_are_returned_or_said_to_be_unread():
-    plugin_rows = {'wp_domain_mapping': [
-        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'scheme': 0}]}
-    sites = [{'blog_id': 1, 'domain': 'network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
-             {'blog_id': 2, 'domain': 'a.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
-             {'blog_id': 3, 'domain': 'moved.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0}]
-    tables = dict(CORE, wp_domain_mapping=SHAPES['wpmudev_domain_mapping'])
-    result = ms.read_network(FakeSession(tables, dict(plugin_rows, wp_blogs=sites)), 'auto', 'wp_')
+    assert result['www_setting'] is None and result['subdomain_base'] == 'network.example'
+    assert session.parts == ['tables', 'network', 'mappings', 'sites']
     assert result['custom_site_domains'] == ['moved.example'] and 'moved.example' in result['problems'][0]
-    unread = ms.read_network(FakeSession(tables, plugin_rows), 'auto', 'wp_')
-    assert unread['custom_site_domains'] == [] and 'SELECT command denied' in unread['problems'][0]
 
 
-def test_wordpress_needs_the_networks_domain():
-    session = FakeSession(CORE, {'wp_blogs': []}, network_domain=None)
+@pytest.mark.parametrize('table, part', [('wp_blogs', 'sites'), ('wp_domain_mapping', 'mappings'),
+                                         ('wp_site', 'network')])
+def test_a_part_that_cannot_be_read_fails_the_whole_read(table, part):
+    # never "none": read as empty, the sites' own domains would be removed by the exclusive sync
+    session = FakeSession(WPMUDEV_TABLES, dict(PLUGIN_ROWS, wp_blogs=SITES), failing=(table,))
     with pytest.raises(SourceError) as info:
-        ms.read_network(session, 'wordpress', 'wp_', network_id=3)
+        ms.read_network(session, 'auto', WP)
+    assert info.value.source_kind == 'connection_lost' and info.value.details()['source_part'] == part
+
+
+@pytest.mark.parametrize('source', ['wordpress', 'dark_matter', 'ultimate_multisite'])
+def test_every_source_needs_the_networks_domain(source):
+    session = FakeSession(CORE, {}, network_domain=None)
+    with pytest.raises(SourceError) as info:
+        ms.read_network(session, source, Read('wp_', 3))
     assert info.value.source_kind == 'network_id' and 'no network 3 in wp_site' in info.value.msg
+    assert 'mappings' not in session.parts
 
 
-def test_a_plugin_source_without_the_networks_domain_says_so():
-    session = FakeSession(dict(CORE, wp_domain_mapping=SHAPES['dark_matter']), {'wp_domain_mapping': [
-        {'id': 1, 'blog_id': 2, 'domain': 'a.example', 'active': 1, 'is_primary': 1, 'is_https': 0, 'type': 1}]},
-        network_domain=None)
-    result = ms.read_network(session, 'dark_matter', 'wp_')
-    assert result['mappings'][0]['custom'] is None and result['source_reason'] == 'named'
-    assert "The network's domain could not be read" in result['problems'][0]
+def test_a_named_source_whose_table_is_not_visible_is_read_and_left_to_the_server():
+    session = FakeSession(CORE, {'wp_domain_mapping': [{'id': 4, 'blog_id': 2, 'domain': 'x.example',
+                                                        'active': 1}]})
+    result = ms.read_network(session, 'mercator', WP)  # the query then fails with the server's own 1142 or 1146
+    assert result['domains'] == ['x.example'] and result['source_reason'] == 'named'
+
+
+def test_ultimate_multisite_reads_its_settings_in_the_same_session_only_when_asked():
+    tables = dict(CORE, wp_wu_domain_mappings=UM)
+    session = FakeSession(tables, {'wp_sitemeta': [{'meta_value': 'a:1:{s:25:"auto_create_www_subdomain";'
+                                                                  's:5:"never";}'}]})
+    result = ms.read_network(session, 'auto', WP)
+    assert (result['www_setting'], result['www_setting_from']) == ('never', 'settings')
+    assert session.parts[-1] == 'settings'
+    session = FakeSession(tables, {})
+    result = ms.read_network(session, 'auto', Read('wp_', settings=False))
+    assert 'settings' not in session.parts and result['www_setting'] is None
+
+
+def test_a_network_id_below_one_is_refused():
+    with pytest.raises(SourceError) as info:
+        ms.read_network(FakeSession(CORE, {}), 'auto', Read('wp_', 0))
+    assert info.value.source_kind == 'network_id'

@@ -1,9 +1,10 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The database layer's plain rules: wp-config.php, DB_HOST, precedence, PHP strings, MySQL errors."""
+"""The database session's plain rules: wp-config.php's settings, DB_HOST, precedence, MySQL errors."""
 
 import pytest
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db as wpdb
 
 WP_CONFIG = r"""<?php
@@ -22,12 +23,12 @@ $table_prefix = "net_";
 
 def test_parse_wp_config_reads_only_live_definitions():
     assert wpdb.parse_wp_config(WP_CONFIG) == {
-        'DB_NAME': 'network_db', 'DB_USER': 'wp"user', 'DB_PASSWORD': "p@ss//w#rd'x",
-        'DB_HOST': 'localhost:/var/run/mysqld/mysqld.sock', 'table_prefix': 'net_'}
+        'DB_NAME': (6, 'network_db'), 'DB_USER': (7, 'wp"user'), 'DB_PASSWORD': (8, "p@ss//w#rd'x"),
+        'DB_HOST': (9, 'localhost:/var/run/mysqld/mysqld.sock'), '$table_prefix': (11, 'net_')}
 
 
 def test_parse_wp_config_without_a_prefix():
-    assert 'table_prefix' not in wpdb.parse_wp_config("<?php define('DB_NAME', 'x');")
+    assert '$table_prefix' not in wpdb.parse_wp_config("<?php define('DB_NAME', 'x');")
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -69,32 +70,73 @@ def test_localhost_uses_the_usual_socket_like_mysqli():
     assert settings['unix_socket'] is None
 
 
-@pytest.mark.parametrize('content, words', [
-    (None, 'Cannot read wp_config'),
-    ("<?php define('DB_NAME', 'x');", 'does not define DB_USER, DB_PASSWORD, DB_HOST'),
+FULL = "<?php\ndefine('DB_NAME', 'n');\ndefine('DB_USER', 'u');\ndefine('DB_PASSWORD', 'p');\ndefine('DB_HOST', 'h');\n"
+
+
+@pytest.mark.parametrize('content, options, words', [
+    (None, {}, 'Cannot read wp_config'),
+    ("<?php define('DB_NAME', 'x');", {},
+     'does not set DB_USER, DB_PASSWORD, DB_HOST, $table_prefix. Give login_user, login_password, login_host, '
+     'table_prefix'),
+    # no silent wp_: the file was named, so its tables are the ones it says, or none
+    (FULL, {}, 'does not set $table_prefix. Give table_prefix'),
+    (FULL + "$table_prefix = getenv('WP_TABLE_PREFIX') ?: 'wpx_';\n", {},
+     'sets $table_prefix (line 6) to PHP code, not a plain string literal'),
+    (FULL.replace("'h'", "getenv_docker('WORDPRESS_DB_HOST', 'mysql')") + "$table_prefix = 'wp_';", {},
+     'sets DB_HOST (line 5) to PHP code'),
+    (FULL.replace("'p'", "'sec' . 'ret'") + "$table_prefix = 'wp_';", {'table_prefix': 'x_'},
+     'sets DB_PASSWORD (line 4) to PHP code, not a plain string literal, and the reader never runs code'),
+    ("<?php define('DB_NAME', 'x);", {}, 'cannot be read as PHP (a string opened on line 1 is never closed)'),
 ])
-def test_bad_wp_config(tmp_path, content, words):
+def test_bad_wp_config(tmp_path, content, options, words):
     path = tmp_path / 'wp-config.php'
     if content is not None:
         path.write_text(content)
     with pytest.raises(wpdb.SourceError) as info:
-        wpdb.connection_settings(params(wp_config=str(path)))
+        wpdb.connection_settings(params(wp_config=str(path), **options))
     assert info.value.kind == 'source' and info.value.source_kind == 'wp_config' and words in info.value.msg
+    assert 'sec' not in info.value.msg and 'mysql' not in info.value.msg
+
+
+def test_an_option_given_explicitly_wins_over_what_the_file_cannot_say(tmp_path):
+    path = tmp_path / 'wp-config.php'
+    path.write_text(FULL.replace("'h'", "getenv_docker('WORDPRESS_DB_HOST', 'mysql')")
+                    + "define('WP_DEBUG', false); $table_prefix = getenv('WP_TABLE_PREFIX') ?: 'wpx_';\n")
+    settings = wpdb.connection_settings(params(wp_config=str(path), table_prefix='wpx_', login_host='db'),
+                                        exists=lambda p: False)
+    assert (settings['table_prefix'], settings['host'], settings['database']) == ('wpx_', 'db', 'n')
+    path.write_text(FULL + "define('WP_DEBUG', false); $table_prefix = 'wpx_';\n")
+    assert wpdb.connection_settings(params(wp_config=str(path)), exists=lambda p: False)['table_prefix'] == 'wpx_'
+
+
+def test_without_a_file_the_prefix_is_the_documented_default():
+    assert wpdb.connection_settings(params(login_host='db'))['table_prefix'] == 'wp_'
 
 
 @pytest.mark.parametrize('code, connecting, kind, words', [
-    (2013, False, 'connection_lost', 'closed the connection during the query'),
-    (2006, False, 'connection_lost', 'closed the connection during the query'),
+    (2013, False, 'connection_lost', 'closed the connection while reading the mappings (wp_x)'),
+    (2006, False, 'connection_lost', 'closed the connection while reading the mappings (wp_x)'),
+    (1205, False, 'lock', 'Another session holds a lock'),
     (2013, True, 'connect', 'Cannot connect to the database at db:3306'),
     (1142, False, 'grants', 'GRANT SELECT'),
-    (1792, False, 'query', 'The query on the database at db:3306 failed (MySQL error 1792'),
+    (1792, False, 'query', 'The query on the database at db:3306 failed while reading the mappings (wp_x) (MySQL '
+                           'error 1792'),
     (2003, True, 'connect', 'Cannot connect'),
 ])
 def test_mysql_errors_point_the_right_way(code, connecting, kind, words):
     exc = wpdb.pymysql.err.OperationalError(code, "detail with s3cret-pw inside")
-    error = wpdb._error(exc, 'db:3306', 's3cret-pw', connecting=connecting)
+    error = wpdb._error(exc, 'db:3306', 's3cret-pw', connecting=connecting, part=None if connecting else 'mappings',
+                        about=None if connecting else 'the mappings (wp_x)')
     assert error.source_kind == kind and words in error.msg
     assert 's3cret-pw' not in error.msg
+    assert error.details().get('source_part') == (None if connecting else 'mappings')
+
+
+def test_a_query_that_times_out_is_named_as_such():
+    exc = wpdb.pymysql.err.OperationalError(2013, 'Lost connection to MySQL server during query (timed out)')
+    error = wpdb._error(exc, 'db:3306', None, part='sites', about="the sites' own addresses (wp_blogs)")
+    assert error.source_kind == 'timeout' and "while reading the sites' own addresses (wp_blogs)" in error.msg
+    assert 'nothing was synced' in error.msg
 
 
 @pytest.mark.parametrize('text, expected', [
@@ -103,7 +145,7 @@ def test_mysql_errors_point_the_right_way(code, connecting, kind, words):
     (r'define("DB_PASSWORD", "a\tb\$c\q\x41\101\u{20AC}");', 'a\tb$c\\qAA\u20ac'),
 ])
 def test_php_string_rules(text, expected):
-    assert wpdb.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == expected
+    assert wpdb.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == (2, expected)
 
 
 def test_line_numbers_survive_block_comments():

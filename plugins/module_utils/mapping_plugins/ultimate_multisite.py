@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Ultimate Multisite (and WP Ultimo 2.x): {prefix}wu_domain_mappings (per network since 2.4.8), its stages, and
+the network's own www. rule in its settings row."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import php
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (
+    MappingPlugin, placeholders, table)
+
+# The stage enum of {prefix}wu_domain_mappings, as the plugin's installer creates it.
+STAGES = ('checking-dns', 'checking-ssl-cert', 'done-without-ssl', 'done', 'failed', 'ssl-failed')
+DEFAULT_STAGES = tuple(stage for stage in STAGES if stage != 'failed')
+SETTINGS_KEY = 'wp-ultimo_v2_settings'  # wu_save_option('v2_settings') -> a network option in {prefix}sitemeta
+WWW_SETTINGS = ('always', 'main_only', 'never')
+
+
+def www_setting(meta_value):
+    """The network's auto_create_www_subdomain from its serialized settings: (setting, where it came from).
+
+    Every malformed value is a SourceError(settings), never another exception."""
+    if meta_value is None:
+        return 'always', 'default'  # never saved: the plugin's default
+    try:
+        settings = php.unserialize(meta_value)
+    except ValueError as exc:  # UnicodeDecodeError is one
+        raise SourceError('settings', "The network's settings (%s) are not PHP-serialized data this reader can parse "
+                                      '(%s), as a plain SQL search-replace of a domain leaves them.'
+                          % (SETTINGS_KEY, exc), part='settings')
+    value = settings.get('auto_create_www_subdomain') if isinstance(settings, dict) else None
+    if value is None:
+        return 'always', 'default'
+    if value not in WWW_SETTINGS:
+        raise SourceError('settings', 'The network sets auto_create_www_subdomain to %r, not one of %s.'
+                          % (value, ', '.join(WWW_SETTINGS)), part='settings')
+    return value, 'settings'
+
+
+class UltimateMultisite(MappingPlugin):
+    name = 'ultimate_multisite'
+    title = 'Ultimate Multisite'
+    columns = ('id', 'blog_id', 'domain', 'active', 'primary_domain', 'secure', 'stage')
+
+    def table(self, read):
+        """The main network's table, or since Ultimate Multisite 2.4.8 ``wu_<id>_domain_mappings`` for another
+        network of a multi-network install."""
+        if read.network == 1:
+            return table(read.prefix, 'wu_domain_mappings')
+        return table(read.prefix, 'wu_%d_domain_mappings' % read.network)
+
+    def query(self, read, columns):
+        stages = DEFAULT_STAGES if read.stages is None else read.stages
+        unknown = [s for s in stages if s not in STAGES]
+        if unknown:
+            raise SourceError('stages', 'Unknown stage(s) %s; the stages are %s.' % (', '.join(unknown), ', '.join(STAGES)))
+        if not stages:
+            raise SourceError('stages', 'stages is empty, so no mapping could ever match.')
+        where, args = [], []
+        if read.active_only:
+            where.append('active = 1')
+        where.append('stage IN (%s)' % placeholders(stages))
+        args.extend(stages)
+        if read.blog_ids:
+            where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
+            args.extend(int(b) for b in read.blog_ids)
+        return ('SELECT %s FROM `%s` WHERE %s ORDER BY blog_id, primary_domain DESC, id'
+                % (', '.join(self.columns), self.table(read), ' AND '.join(where)), args)
+
+    def mapping(self, row):
+        primary = php.to_bool(row['primary_domain'])
+        return {'id': int(row['id']), 'blog_id': int(row['blog_id']), 'domain': row['domain'],
+                'active': php.to_bool(row['active']), 'primary': primary, 'primary_domain': primary,
+                'secure': php.to_bool(row['secure']), 'stage': row['stage']}
+
+    def settings(self, session, read):
+        """www_setting / www_setting_from, when asked for: a row that cannot be parsed is null with a warning
+        (only serverpilot_www=source needs it); a failed query fails the read like any other."""
+        found = {'www_setting': None, 'www_setting_from': None}
+        if not read.settings:
+            return found, []
+        rows = session.rows(settings_query(read), 'settings', "the network's settings (%s in %s)"
+                            % (SETTINGS_KEY, table(read.prefix, 'sitemeta')))
+        try:
+            found['www_setting'], found['www_setting_from'] = www_setting(rows[0]['meta_value'] if rows else None)
+        except SourceError as exc:
+            return found, ['%s So www_setting is null; give serverpilot_www explicitly.' % exc.msg]
+        return found, []
+
+
+def settings_query(read):
+    """The SELECT of the network's settings row ({prefix}sitemeta holds network options)."""
+    return ('SELECT meta_value FROM `%s` WHERE site_id = %%s AND meta_key = %%s ORDER BY meta_id DESC LIMIT 1'
+            % table(read.prefix, 'sitemeta'), [read.network, SETTINGS_KEY])
+
+
+PLUGIN = UltimateMultisite()
