@@ -13,11 +13,15 @@ import sys
 
 import pytest
 
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 
 def run_main(main, args, check_mode=False, diff=False):
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    # AnsibleModule keeps warnings in a module-level list: one process, many main()s, so each run starts empty
+    for pending in (ansible_warnings._global_warnings, ansible_warnings._global_deprecations):
+        pending.clear()
     out = io.StringIO()
     with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit) as info:
         main()
