@@ -17,12 +17,13 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils import domai
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins import BY_NAME, PLUGINS
-from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import Read, table
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import Read, placeholders, table
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.ultimate_multisite import (
     DEFAULT_STAGES, STAGES)
 
 SOURCES = tuple(plugin.name for plugin in PLUGINS)
-SITES = BY_NAME['wordpress']  # the sites' own addresses, read beside every plugin that maps them
+# the sites' own addresses, read beside every plugin that maps them: the source whose rows are the sites
+SITES = next(plugin for plugin in PLUGINS if plugin.lists_sites)
 
 
 def _either(plugins):
@@ -44,7 +45,7 @@ def tables_to_look_at(read):
 def columns_query(names):
     """The columns of those of ``names`` the user can see, in the session's database."""
     return ('SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() '
-            'AND TABLE_NAME IN (%s)' % ', '.join(['%s'] * len(names)), list(names))
+            'AND TABLE_NAME IN (%s)' % placeholders(names), list(names))
 
 
 def _sharing(plugin, read):

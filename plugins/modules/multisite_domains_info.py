@@ -110,7 +110,7 @@ EXAMPLES = r'''
   multisite.serverpilot.serverpilot_app_domains:
     app_id: nlcN0TwdZAyNEgdp
     domains: "{{ mapped.domains + ['network.example', '*.network.example'] }}"
-    www_skip_under: ["{{ mapped.network_domain }}"]
+    www_skip_under: ["{{ mapped.subdomain_base }}"]
     exclusive: true
     max_removals: 10
 

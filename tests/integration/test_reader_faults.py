@@ -277,3 +277,21 @@ def test_a_www_network_has_its_subdomain_sites_under_the_name_without_www(mariad
     result = run_main(main, options(mariadb, database, source='wordpress'))
     assert result['subdomain_sites'] == ['sub2.second.test'] and result['subdomain_base'] == 'second.test'
     assert 'sub2.second.test' not in result['domains']
+
+
+def test_the_role_gives_no_www_form_to_the_sites_of_a_www_network(standin, messy_network, mariadb, tmp_path):
+    database = network(mariadb, 'mercator', network_domain='www.second.test',
+                       rows=[{'blog_id': 2, 'domain': 'sub2.second.test', 'active': 1},
+                             {'blog_id': 3, 'domain': 'shop.example.com', 'active': 1}])
+    app = standin.state.add_app(domains=['www.second.test'])
+    messy_network.set_dns({})
+    variables = {'serverpilot_app_id': app, 'serverpilot_domains': ['www.second.test'], 'serverpilot_www': 'always',
+                 'serverpilot_database': dict(options(mariadb, database), source='mercator'),
+                 'serverpilot_verify_ssl': False, 'serverpilot_autossl': False}
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
+    assert rc == 0, out[-3000:]
+    # the customer's own domain gets its www. form; the subdomain site (and the network's own name) none
+    assert sorted(standin.state.apps[app]['domains']) == sorted([
+        'www.second.test', 'sub2.second.test', 'shop.example.com', 'www.shop.example.com', 'own-domain.example',
+        'www.own-domain.example', 'site2.network.example', 'www.site2.network.example', 'site3.network.example',
+        'www.site3.network.example'])

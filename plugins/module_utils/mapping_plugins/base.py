@@ -31,6 +31,13 @@ def placeholders(values):
     return ', '.join(['%s'] * len(values))
 
 
+def only_blogs(read, where, args):
+    """Add the ``blog_ids`` filter, where the read asks for one."""
+    if read.blog_ids:
+        where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
+        args.extend(int(b) for b in read.blog_ids)
+
+
 class Read(object):
     """What one read asks for: the options, as plain values."""
 
@@ -100,9 +107,7 @@ class DomainMappingTable(MappingPlugin):
         where, args = [], []
         if read.active_only and self.active_filter:
             where.append('active = 1')
-        if read.blog_ids:
-            where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
-            args.extend(int(b) for b in read.blog_ids)
+        only_blogs(read, where, args)
         if read.network_id is not None:  # one table for every network of the install: its sites' rows only
             where.append('blog_id IN (SELECT blog_id FROM `%s` WHERE site_id = %%s)' % table(read.prefix, 'blogs'))
             args.append(read.network)

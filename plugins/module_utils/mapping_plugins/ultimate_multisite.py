@@ -12,7 +12,7 @@ __metaclass__ = type
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (
-    MappingPlugin, placeholders, table)
+    MappingPlugin, only_blogs, placeholders, table)
 
 # The stage enum of {prefix}wu_domain_mappings, as the plugin's installer creates it.
 STAGES = ('checking-dns', 'checking-ssl-cert', 'done-without-ssl', 'done', 'failed', 'ssl-failed')
@@ -66,9 +66,7 @@ class UltimateMultisite(MappingPlugin):
             where.append('active = 1')
         where.append('stage IN (%s)' % placeholders(stages))
         args.extend(stages)
-        if read.blog_ids:
-            where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
-            args.extend(int(b) for b in read.blog_ids)
+        only_blogs(read, where, args)
         return ('SELECT %s FROM `%s` WHERE %s ORDER BY blog_id, primary_domain DESC, id'
                 % (', '.join(self.columns), self.table(read), ' AND '.join(where)), args)
 

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (
-    MappingPlugin, placeholders)
+    MappingPlugin, only_blogs)
 
 FLAGS = ('archived', 'spam', 'deleted')
 
@@ -30,9 +30,7 @@ class WordPress(MappingPlugin):
         if read.active_only:  # bound as '0': older schemas made archived an enum('0','1')
             where.append(' AND '.join('%s = %%s' % flag for flag in FLAGS))
             args.extend(['0'] * len(FLAGS))
-        if read.blog_ids:
-            where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
-            args.extend(int(b) for b in read.blog_ids)
+        only_blogs(read, where, args)
         return ('SELECT blog_id, domain, path, %s FROM `%s` WHERE %s ORDER BY blog_id'
                 % (', '.join(FLAGS), self.table(read), ' AND '.join(where)), args)
 
