@@ -295,3 +295,15 @@ def test_the_role_gives_no_www_form_to_the_sites_of_a_www_network(standin, messy
         'www.second.test', 'sub2.second.test', 'shop.example.com', 'www.shop.example.com', 'own-domain.example',
         'www.own-domain.example', 'site2.network.example', 'www.site2.network.example', 'site3.network.example',
         'www.site3.network.example'])
+
+
+def test_an_ultimate_multisite_row_with_a_null_stage_is_read_as_the_columns_default(mariadb):
+    database = 'faults%d' % next(_names)
+    mariadb.create_network(database, rows=[{'blog_id': 2, 'domain': 'shop.example.com'}])
+    mariadb.sql("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage) VALUES "
+                "(3, 'staged.example.org', 1, NULL, NULL, NULL)", database)
+    mariadb.create_user('faults', PASSWORD, database)
+    result = run_main(main, options(mariadb, database, source='ultimate_multisite'))
+    assert result['domains'] == ['shop.example.com', 'staged.example.org'] and result['invalid_rows'] == []
+    assert run_main(main, options(mariadb, database, source='ultimate_multisite', stages=['done']))['domains'] == [
+        'shop.example.com']

@@ -14,7 +14,7 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.errors impor
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (
     MappingPlugin, only_blogs, placeholders, table)
 
-# The stage enum of {prefix}wu_domain_mappings, as the plugin's installer creates it.
+# The stage enum of {prefix}wu_domain_mappings, as the plugin's installer creates it (the first is its default).
 STAGES = ('checking-dns', 'checking-ssl-cert', 'done-without-ssl', 'done', 'failed', 'ssl-failed')
 DEFAULT_STAGES = tuple(stage for stage in STAGES if stage != 'failed')
 SETTINGS_KEY = 'wp-ultimo_v2_settings'  # wu_save_option('v2_settings') -> a network option in {prefix}sitemeta
@@ -64,7 +64,8 @@ class UltimateMultisite(MappingPlugin):
         where, args = [], []
         if read.active_only:
             where.append('active = 1')
-        where.append('stage IN (%s)' % placeholders(stages))
+        # a NULL stage is filtered as the column's default: dropped, an active mapping would be removed from the app
+        where.append("COALESCE(stage, '%s') IN (%s)" % (STAGES[0], placeholders(stages)))
         args.extend(stages)
         only_blogs(read, where, args)
         return ('SELECT %s FROM `%s` WHERE %s ORDER BY blog_id, primary_domain DESC, id'

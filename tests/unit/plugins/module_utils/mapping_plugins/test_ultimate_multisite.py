@@ -13,7 +13,7 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plug
 def test_the_query_binds_every_value():
     sql, args = PLUGIN.query(Read('wp_', stages=['done', 'checking-dns'], blog_ids=[2, 3]), None)
     assert sql == ('SELECT id, blog_id, domain, active, primary_domain, secure, stage FROM `wp_wu_domain_mappings` '
-                   'WHERE active = 1 AND stage IN (%s, %s) AND blog_id IN (%s, %s) '
+                   "WHERE active = 1 AND COALESCE(stage, 'checking-dns') IN (%s, %s) AND blog_id IN (%s, %s) "
                    'ORDER BY blog_id, primary_domain DESC, id')
     assert args == ['done', 'checking-dns', 2, 3]
     sql, args = PLUGIN.query(Read('wp_', active_only=False), None)
