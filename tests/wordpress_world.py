@@ -130,8 +130,8 @@ class WordPressNetwork:
         proc = subprocess.run(['php', path], cwd=self.base, env=run_env, capture_output=True, text=True, timeout=300,
                               check=False)
         if proc.returncode != 0:
-            raise RuntimeError('php %s failed: %s %s' % (script[len(PRELUDE):][:60], proc.stdout[-2000:],
-                                                          proc.stderr[-2000:]))
+            raise RuntimeError('php %s failed: %s %s'
+                               % (script[len(PRELUDE):][:60], proc.stdout[-2000:], proc.stderr[-2000:]))
         return proc.stdout
 
     def install(self):

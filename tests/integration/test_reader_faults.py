@@ -26,7 +26,7 @@ MERCATOR = [{'blog_id': 2, 'domain': 'shop.example.com', 'active': 1},
             {'blog_id': 3, 'domain': 'blog.example.org', 'active': 1}]
 
 
-def network(mariadb, source='mercator', rows=MERCATOR, prefix='wp_', network_domain='network.example'):
+def network(mariadb, source='mercator', rows=None, prefix='wp_', network_domain='network.example'):
     """A WordPress network whose site 4 moved to its own domain in its settings (custom_site_domains)."""
     database = 'faults%d' % next(_names)
     mariadb.create_wordpress(database, prefix, network_domain)
@@ -34,7 +34,7 @@ def network(mariadb, source='mercator', rows=MERCATOR, prefix='wp_', network_dom
                                          {'blog_id': 3, 'domain': 'site3.network.example'},
                                          {'blog_id': 4, 'domain': 'own-domain.example'}])
     if source:
-        mariadb.add_plugin(database, prefix, source, rows)
+        mariadb.add_plugin(database, prefix, source, MERCATOR if rows is None else rows)
     mariadb.create_user('faults', PASSWORD, database)
     return database
 

@@ -4,7 +4,6 @@
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db as wpdb
 
 WP_CONFIG = r"""<?php
