@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -23,6 +25,22 @@ for path in (COLLECTIONS, TESTS):
         sys.path.insert(0, path)
 
 from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
+
+
+def once(condition, action, bound=600):
+    """Run ``action`` in a thread as soon as ``condition()`` holds: how a test acts in the middle of a playbook
+    run at the moment it chooses, never at a guessed wall-clock time. ``bound`` only ends a thread whose
+    condition never came (the test then fails on its own assertions)."""
+    def wait():
+        deadline = time.monotonic() + bound
+        while time.monotonic() < deadline:
+            if condition():
+                action()
+                return
+            time.sleep(0.05)
+    thread = threading.Thread(target=wait, daemon=True)
+    thread.start()
+    return thread
 
 
 @pytest.fixture

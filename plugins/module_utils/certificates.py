@@ -2,11 +2,13 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Checking the certificate a domain serves: one real TLS handshake, as a browser would make it.
+"""The one TLS probe of the collection: one real handshake to an address the caller chose, as a browser would
+make it for the name.
 
-The chain and the name are verified by Python's ssl module (OpenSSL) against
-the system trust store or a given CA bundle; the certificate is described with
-``cryptography``. Nothing here knows about ServerPilot.
+The chain and the name are verified by Python's ssl module (OpenSSL) against the system trust store or a given
+CA bundle; the certificate is described with ``cryptography``. The address is always given: the health check
+connects only to the server's own addresses, never where a customer's DNS points. Nothing here knows about
+ServerPilot; a generic certificate probe is ``community.crypto.get_certificate``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +19,6 @@ import datetime
 import os
 import socket
 import ssl
-import time
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
@@ -83,33 +84,27 @@ def _reason(exc):
     return 'invalid certificate', message
 
 
-def _connect(domain, port, address, timeout):
-    return socket.create_connection((address or domain, port), timeout=timeout)
-
-
 def _peer_certificate(domain, port, address, timeout):
     """The certificate the server presents for ``domain``, unverified: to describe a failure."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
-        with _connect(domain, port, address, timeout) as sock:
+        with socket.create_connection((address, port), timeout=timeout) as sock:
             with context.wrap_socket(sock, server_hostname=domain) as tls:
                 return tls.getpeercert(binary_form=True)
     except (OSError, ssl.SSLError):
         return None
 
 
-def check(domain, port=443, address=None, timeout=10, ca_path=None, describe_failure=True):
-    """Verify the certificate ``domain`` serves; returns a dict with ``valid`` and ``reason``.
-
-    ``address`` connects there instead of resolving the domain, still sending
-    the domain as SNI (the way to test a server before DNS points at it).
+def check(domain, address, port=443, timeout=10, ca_path=None, describe_failure=True):
+    """Verify the certificate ``domain`` serves at ``address`` (the domain goes as SNI; its DNS is never asked);
+    returns a dict with ``valid`` and ``reason``. Never raises for what the server sends.
     """
     result = {'domain': domain, 'valid': False, 'reason': None, 'detail': None}
     context = ssl.create_default_context(cafile=ca_path)
     try:
-        with _connect(domain, port, address, timeout) as sock:
+        with socket.create_connection((address, port), timeout=timeout) as sock:
             with context.wrap_socket(sock, server_hostname=domain) as tls:
                 der = tls.getpeercert(binary_form=True)
     except ssl.SSLCertVerificationError as exc:
@@ -119,8 +114,7 @@ def check(domain, port=443, address=None, timeout=10, ca_path=None, describe_fai
         result['reason'], result['detail'] = 'timeout', 'no TLS answer within %s seconds' % timeout
         return result
     except ConnectionRefusedError:
-        result['reason'], result['detail'] = 'connection refused', 'nothing listens on %s port %s' % (
-            address or domain, port)
+        result['reason'], result['detail'] = 'connection refused', 'nothing listens on %s port %s' % (address, port)
         return result
     except socket.gaierror as exc:
         result['reason'], result['detail'] = 'DNS lookup failed', str(exc)
@@ -131,18 +125,18 @@ def check(domain, port=443, address=None, timeout=10, ca_path=None, describe_fai
     else:
         result['valid'] = True
     if der:
-        result.update(describe(der))
+        try:
+            result.update(describe(der))
+        except (ValueError, TypeError) as exc:
+            # OpenSSL took it, cryptography cannot read it (a malformed certificatePolicies): what it says of
+            # issuer, names and expiry is unknown, so it cannot be called valid
+            unread = ('its contents could not be parsed (%s), so its issuer, names and expiry are unknown'
+                      % str(exc).split(':', 1)[0])
+            if result['valid']:
+                result.update(valid=False, reason='unreadable certificate', detail=unread)
+            else:
+                result['detail'] = '%s; %s' % (result['detail'], unread)
     return result
-
-
-def checkable(domains):
-    """Split names into those a handshake can check and wildcards, which it cannot."""
-    names = [d for d in domains if not d.startswith('*.')]
-    return names, [d for d in domains if d.startswith('*.')]
-
-
-def failure_summary(results):
-    return '; '.join('%s: %s (%s)' % (r['domain'], r['reason'], r['detail']) for r in results if not r['valid'])
 
 
 def check_ca_path(ca_path):
@@ -150,23 +144,3 @@ def check_ca_path(ca_path):
     if ca_path and not os.path.isfile(ca_path):
         raise CollectionError('ca_path %s does not exist or is not a file: name a PEM bundle of CA certificates, or '
                               'leave ca_path unset to use the system trust store.' % ca_path)
-
-
-def check_all(names, port=443, address=None, timeout=10, ca_path=None, tries=1, delay=60, sleep=time.sleep):
-    """Check every name, trying those that fail again (``tries`` in all, ``delay`` seconds apart).
-
-    Names that verified are not checked again; describing a failure costs a
-    second handshake, so only the last try does it.
-    """
-    check_ca_path(ca_path)
-    results, pending = {}, list(names)
-    for attempt in range(1, tries + 1):
-        last = attempt == tries
-        for name in pending:
-            results[name] = check(name, port, address, timeout, ca_path, describe_failure=last)
-            results[name]['tries'] = attempt
-        pending = [name for name in pending if not results[name]['valid']]
-        if not pending or last:
-            break
-        sleep(delay)
-    return [results[name] for name in names]

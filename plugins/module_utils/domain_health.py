@@ -73,14 +73,14 @@ def check_one(name, dns_facts, facts, options, handshake=certificates.check):
         addresses = dns_facts['a'] + dns_facts['aaaa']
         address = health.handshake_address(addresses, facts.server_addresses)
         if addresses and all(a in facts.server_addresses for a in addresses):
-            certificate = handshake(name, options['port'], address, options['connect_timeout'], options['ca_path'],
-                                    describe_failure=False)
+            certificate = handshake(name, address, port=options['port'], timeout=options['connect_timeout'],
+                                    ca_path=options['ca_path'], describe_failure=False)
     status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered, certificate,
                                              options['expiry_warning_days'])
     if status == health.CERTIFICATE_INVALID and certificate and not certificate.get('issuer'):
         # the operator needs the facts of a wrong certificate: only here is a second handshake worth it
-        certificate = handshake(name, options['port'], address, options['connect_timeout'], options['ca_path'],
-                                describe_failure=True)
+        certificate = handshake(name, address, port=options['port'], timeout=options['connect_timeout'],
+                                ca_path=options['ca_path'], describe_failure=True)
         status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered,
                                                  certificate, options['expiry_warning_days'])
     other_apps = facts.other_apps.get(name, [])
@@ -96,22 +96,40 @@ def check_one(name, dns_facts, facts, options, handshake=certificates.check):
     return entry
 
 
+def _guarded(name, facts, options, probe):
+    """``probe()`` for one name; whatever it meets ends as that name's result, never as the others'."""
+    try:
+        return probe()
+    except Exception as exc:  # pylint: disable=broad-except
+        entry = {'name': name, 'status': health.UNCHECKED, 'other_apps': facts.other_apps.get(name, []),
+                 'reason': '%s could not be checked: its probe failed (%s: %s). The other names are checked as usual; '
+                           'run again, and report it if it keeps happening.' % (name, type(exc).__name__, exc),
+                 'addresses': [], 'points_to_server': None, 'listed': _knows(facts.listed, name),
+                 'covered': _knows(facts.covered, name), 'required': name in options['required'],
+                 'probe_error': type(exc).__name__}
+        entry.update((field, None) for field in FIELDS)
+        return entry, {'a': [], 'aaaa': [], 'error': 'probe failed'}
+
+
 def check_all(names, the_resolver, facts, options, handshake=certificates.check):
     """Every name probed and classified, ``options['concurrency']`` at a time; returns (entries, dns facts)."""
     def probe(name):
-        dns_facts = {'a': [], 'aaaa': [], 'error': None}
-        if health.checkable(name):
-            dns_facts = probes.lookup(the_resolver, name)
-        return check_one(name, dns_facts, facts, options, handshake), dns_facts
+        def run():
+            dns_facts = {'a': [], 'aaaa': [], 'error': None}
+            if health.checkable(name):
+                dns_facts = probes.lookup(the_resolver, name)
+            return check_one(name, dns_facts, facts, options, handshake), dns_facts
+        return _guarded(name, facts, options, run)
     pairs = probes.in_parallel(probe, names, options['concurrency'])
     return [entry for entry, dummy in pairs], dict((name, dns_facts) for name, (dummy, dns_facts) in zip(names, pairs))
 
 
 def run_health(names, the_resolver, facts, options, refresh=None, sleep=time.sleep, clock=time.monotonic,
-               handshake=certificates.check):
+               handshake=certificates.check, warn=None):
     """Check every name, then keep re-checking only ``pending`` ones until they are ok or ``wait`` is over.
 
     ``refresh()`` returns new AppFacts (AutoSSL's coverage changes while ServerPilot issues); None: keep them.
+    The wait is a best effort: when the API cannot be read again, it ends with what is known (``warn`` says why).
     """
     entries, dns_facts = check_all(names, the_resolver, facts, options, handshake)
     deadline = clock() + options['wait']
@@ -122,11 +140,24 @@ def run_health(names, the_resolver, facts, options, refresh=None, sleep=time.sle
             return entries
         sleep(min(options['wait_delay'], remaining))
         if refresh is not None:
-            facts = refresh()
+            try:
+                facts = refresh()
+            except CollectionError as exc:
+                return _wait_ended(entries, exc, warn)
         again = dict(zip(pending, probes.in_parallel(
-            lambda name: check_one(name, dns_facts[name], facts, options, handshake), pending,
-            options['concurrency'])))
+            lambda name: _guarded(name, facts, options,
+                                  lambda: (check_one(name, dns_facts[name], facts, options, handshake), None))[0],
+            pending, options['concurrency'])))
         entries = [again.get(e['name'], e) for e in entries]
+
+
+def _wait_ended(entries, exc, warn):
+    """The entries as they were when the API could not be read again: pending ones say so."""
+    note = (' The wait for it ended early: the API could not be read again to see whether ServerPilot has issued '
+            'it (%s).' % exc.kind)
+    if warn is not None:
+        warn('The wait for pending domains ended early, as ServerPilot could not be read again: %s' % exc.msg)
+    return [dict(e, reason=e['reason'] + note) if e['status'] in health.WAITABLE else e for e in entries]
 
 
 def health_check(run):
@@ -161,7 +192,7 @@ def health_check(run):
     options = dict((key, params[key]) for key in keys)
     options['required'] = set(required)
     entries = run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']), facts, options,
-                         refresh)
+                         refresh, warn=run.warn)
     run.result.update(domains=entries, summary=health.summary(entries))
     failed = health.failures(entries, params['fail_on'], options['required'])
     if failed:

@@ -28,7 +28,6 @@ ERROR_KINDS = {
     'refused': 'ServerPilot refused the request (HTTP 400, 402, 403 or 409)',
     'unexpected_response': 'the API answered with something its document does not describe',
     'conflict': "another writer kept replacing the app's domain list",
-    'certificate': 'a domain did not serve a valid certificate',
     'health': 'a domain the task must fail for (required, or any with fail_on=any) is not healthy',
     'source': "the network's database could not be read (detail in source_error)",
     'missing_library': 'a Python package the module needs is not installed',

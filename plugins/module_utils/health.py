@@ -119,6 +119,8 @@ def classify(name, dns, server_addresses, listed, covered, certificate=None, exp
 
 
 def _describe(certificate):
+    if certificate.get('reason') == 'unreadable certificate':
+        return 'a certificate whose contents could not be read'
     if not certificate.get('issuer'):
         return 'a certificate that did not verify'
     return 'a certificate for %s issued by %s, valid until %s' % (
@@ -138,7 +140,8 @@ def failures(domains, fail_on, required):
     """The domains that fail the task: none for ``never``, any not ok for ``any``, required ones not ok otherwise."""
     if fail_on == 'never':
         return []
-    bad = [d for d in domains if d['status'] in FAILED_STATUSES]
+    # a name whose probe failed could not be vouched for: it fails where a failed status would
+    bad = [d for d in domains if d['status'] in FAILED_STATUSES or d.get('probe_error')]
     if fail_on == 'any':
         return bad
     return [d for d in bad if d['name'] in required]

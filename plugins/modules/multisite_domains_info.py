@@ -232,7 +232,7 @@ error_kind:
       action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
       exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
       answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(certificate) (a domain did not serve a valid certificate), V(health) (a required domain is not healthy),
+      V(health) (a required domain is not healthy),
       V(source) (the network's database could not be read), V(missing_library) (a Python package is not
       installed).
   returned: failure

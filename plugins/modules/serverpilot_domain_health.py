@@ -23,7 +23,11 @@ description:
     a customer, who writes their own DNS, can never make the controller connect to an address of their choosing.
   - O(wait) keeps re-checking only the V(pending) domains - the only ones that can still become V(ok) without anyone
     acting - until they are or the time is up; it never waits on a domain that cannot succeed.
-  - Checks run in parallel, at most O(concurrency) at a time.
+  - Checks run in parallel, at most O(concurrency) at a time. Whatever one name's probe meets (a certificate
+    OpenSSL accepts and C(cryptography) cannot read is V(certificate_invalid) with its details unknown) stays that
+    name's result; the others are reported as usual.
+  - This is the collection's one TLS check; for a generic certificate probe of any host, use
+    C(community.crypto.get_certificate).
 author:
   - multisite.serverpilot maintainers (@multisite)
 extends_documentation_fragment:
@@ -87,7 +91,11 @@ options:
     type: int
     default: 0
   wait_delay:
-    description: Seconds between re-checks while waiting.
+    description:
+      - Seconds between re-checks while waiting.
+      - The wait is a best effort - when the API cannot be read again (a spell of HTTP 503 that outlasts the
+        retries), it ends with what is known, with a warning; the names still V(pending) say so in their reason,
+        and the task fails only as O(fail_on) and O(required) say.
     type: float
     default: 15
   port:
@@ -118,6 +126,8 @@ requirements:
 seealso:
   - module: multisite.serverpilot.serverpilot_app_domains
   - module: multisite.serverpilot.serverpilot_autossl
+  - module: community.crypto.get_certificate
+    description: A generic certificate probe of any host and port.
 '''
 
 EXAMPLES = r'''
@@ -197,6 +207,12 @@ domains:
     days_left:
       description: Whole days until it expires.
       type: int
+    probe_error:
+      description:
+        - Only where the name's probe failed unexpectedly - the exception's type. The name is then V(unchecked), and
+          fails the task as a failed status would (it could not be vouched for).
+      type: str
+      returned: when the probe failed
   sample:
     - {name: shop.example.com, status: ok, reason: shop.example.com serves a valid certificate (84 days left).,
        addresses: [203.0.113.10], points_to_server: true, listed: true, covered: true, required: true, other_apps: [],
@@ -222,7 +238,7 @@ error_kind:
       action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
       exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
       answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(certificate) (a domain did not serve a valid certificate), V(health) (a required domain is not healthy),
+      V(health) (a required domain is not healthy),
       V(source) (the network's database could not be read), V(missing_library) (a Python package is not
       installed).
   returned: failure

@@ -39,9 +39,9 @@ PLAY = '''
     - name: AutoSSL once more
       multisite.serverpilot.serverpilot_autossl:
         force_ssl: true
-    - name: The app's certificates, read from the API
-      multisite.serverpilot.serverpilot_certificate_check:
-        address: 127.0.0.2
+    - name: The app's domains' health and certificates
+      multisite.serverpilot.serverpilot_domain_health:
+        nameservers: [{dns}]
         port: {port}
         ca_path: {ca}
         domains: [runner.example.com, www.runner.example.com]

@@ -5,9 +5,10 @@ app's server on 127.0.0.2, a CDN on 127.0.0.3, and the stand-in API whose AutoSS
 DNS points at the server, after an issuance delay."""
 
 import json
-import time
 
 import pytest
+
+from conftest import once
 
 pytestmark = pytest.mark.integration
 
@@ -84,33 +85,72 @@ def test_fail_only_for_what_the_operator_requires(messy_network, app, playbook, 
     assert len(result['domains']) == len(LISTED)  # the report is whole either way
 
 
+def pending_app(messy_network, standin, other):
+    """An app with new.example just listed and pointing, and ``other``: new.example stays pending, for as long as
+    this machine takes, until the test says it is issued (standin.state.issue_now)."""
+    messy_network.set_dns(dict(RECORDS, **{'new.example': [SERVER]}))
+    app = standin.state.add_app(domains=['new.example', other], ssl='auto', new_domains=['new.example'])
+    standin.state.hold_issuance()
+    return app
+
+
 def test_pending_is_waited_for_and_nothing_else(messy_network, standin, playbook):
-    standin.state.issuance_delay = 2.0
-    records = dict(RECORDS)
-    records['new.example'] = [SERVER]
-    messy_network.set_dns(records)
-    app = standin.state.add_app(domains=['new.example', 'cdn.example'], ssl='auto', new_domains=['new.example'])
-    standin.state.covered_names(standin.state.apps[app])  # listed and pointing from now on
+    app = pending_app(messy_network, standin, 'cdn.example')
     first = playbook(health_task(messy_network, app_id=app)).results[0]
     assert by_name(first)['new.example']['status'] == 'pending', first
     assert by_name(first)['new.example']['covered'] is False
-    started = time.monotonic()
     standin.state.log.clear()
-    waited = playbook(health_task(messy_network, app_id=app, wait=20, wait_delay=0.5,
+    # issued once the waiting run's first check has made its handshake (so that check saw it pending)
+    seen = messy_network.tls.handshake_count('new.example')
+    once(lambda: messy_network.tls.handshake_count('new.example') > seen, standin.state.issue_now)
+    waited = playbook(health_task(messy_network, app_id=app, wait=600, wait_delay=0.5,
                                   required=['new.example'])).results[0]
     assert not waited['failed'], waited
-    # each re-check reads the app's coverage again, but the account's apps only once per run
-    assert [e['path'] for e in standin.state.api_calls()].count('/v1/apps') == 1
     assert by_name(waited)['new.example']['status'] == 'ok'
     assert by_name(waited)['cdn.example']['status'] == 'dns_elsewhere'  # never waited on
-    assert time.monotonic() - started < 15
+    # waited for: the app's coverage was read again; the account's apps only once per run
+    paths = [e['path'] for e in standin.state.api_calls()]
+    assert paths.count('/v1/apps/%s' % app) >= 2 and paths.count('/v1/apps') == 1
 
 
-def test_never_waits_for_what_cannot_happen(messy_network, app, playbook):
-    started = time.monotonic()
-    result = playbook(health_task(messy_network, app_id=app, wait=60, wait_delay=1)).results[0]
+def test_a_503_spell_during_the_wait_ends_it_with_what_is_known(messy_network, standin, playbook):
+    app = pending_app(messy_network, standin, 'good.example')
+    # once the first check is done, ServerPilot answers 503 for longer than the client retries
+    once(lambda: messy_network.tls.handshake_count('new.example') > 0,
+         lambda: standin.state.add_fault(status=503, count=1000, method='GET', path='^/v1/apps/%s$' % app))
+    run = playbook(health_task(messy_network, app_id=app, wait=600, wait_delay=0.2, fail_on='never', retries=1))
+    result = run.results[0]
+    assert not result['failed'], result
+    assert by_name(result)['good.example']['status'] == 'ok'
+    pending = by_name(result)['new.example']
+    assert pending['status'] == 'pending' and 'the API could not be read again' in pending['reason']
+    assert 'The wait for pending domains ended early' in run.stdout
+    # the same spell with the name required fails as required says, with every result
+    standin.state.faults.clear()
+    once(lambda: messy_network.tls.handshake_count('new.example') > 1,
+         lambda: standin.state.add_fault(status=503, count=1000, method='GET', path='^/v1/apps/%s$' % app))
+    required = playbook(health_task(messy_network, app_id=app, wait=600, wait_delay=0.2, retries=1,
+                                    required=['new.example'])).results[0]
+    assert required['failed'] and required['error_kind'] == 'health' and len(required['domains']) == 2
+
+
+def test_an_odd_certificate_is_one_names_result(messy_network, standin, playbook):
+    messy_network.set_dns(dict(RECORDS, **{'odd.example': [SERVER]}))
+    app = standin.state.add_app(domains=['odd.example', 'good.example'], ssl='auto')
+    messy_network.tls.serve('odd.example', 'odd-extension')
+    result = playbook(health_task(messy_network, app_id=app, fail_on='never')).results[0]
+    assert not result['failed'], result
+    odd = by_name(result)['odd.example']
+    assert odd['status'] == 'certificate_invalid' and odd['issuer'] is None
+    assert 'unreadable certificate' in odd['reason'] and 'could not be read' in odd['reason']
+    assert by_name(result)['good.example']['status'] == 'ok'
+
+
+def test_never_waits_for_what_cannot_happen(messy_network, standin, app, playbook):
+    result = playbook(health_task(messy_network, app_id=app, wait=600, wait_delay=1)).results[0]
     assert not result['failed']
-    assert time.monotonic() - started < 20  # nothing was pending: no waiting at all
+    # nothing was pending: no re-check at all (a wait would read the app's coverage again)
+    assert [e['path'] for e in standin.state.api_calls()].count('/v1/apps/%s' % app) == 1
 
 
 def test_a_wrong_certificate_on_a_covered_name_is_named(messy_network, app, playbook):

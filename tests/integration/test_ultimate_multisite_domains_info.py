@@ -248,7 +248,9 @@ def test_a_server_that_never_greets_is_bounded_by_query_timeout(playbook):
     finally:
         silent.close()
     assert result['failed'] and result['source_error'] == 'connect', result
-    assert time.monotonic() - started < 20  # without a read timeout PyMySQL waits for the greeting for ever
+    # without a read timeout PyMySQL waits for the greeting for ever: any bound shows there is one, and this one
+    # is generous, so a loaded machine makes the test slower, never red
+    assert time.monotonic() - started < 300
 
 
 def test_select_denied_is_named_as_a_grants_problem(mariadb, network, playbook):

@@ -98,6 +98,9 @@ class StandInState:
             # never 0, so no test can depend on a certificate at once). Names an app is seeded with that already
             # point when the app is first looked at were listed long before the test: they are issued.
             self.issuance_delay = 0.5
+            # While held, nothing new is issued until the test says so (issue_now): a test that needs a name to
+            # be pending decides when it stops being so, and a slow machine only makes it slower, never red.
+            self.issuance_held = False
             # How many of the next writes come back without an actionid (no server configuration was required).
             self.omit_actionid = 0
 
@@ -245,7 +248,28 @@ class StandInState:
                 since[name] = now - self.issuance_delay if name in app['_long_listed'] else now
         # the seeded world holds until the app is first looked at; a name that points only later waits
         app['_long_listed'] = []
-        return [d for d in app['domains'] if d in since and now - since[d] >= self.issuance_delay]
+        # the names issued so far (a dict, so the app stays JSON like the rest of the state)
+        issued = app['_issued'] = dict((d, True) for d in app.get('_issued', {}) if d in since)
+        if not self.issuance_held:
+            issued.update((d, True) for d in since if now - since[d] >= self.issuance_delay)
+        return [d for d in app['domains'] if d in issued]
+
+    def hold_issuance(self):
+        """Issue nothing new until issue_now(): certificates already issued stay."""
+        with self.lock:
+            for app in self.apps.values():
+                self.covered_names(app)  # what is issued by now stays issued
+            self.issuance_held = True
+
+    def issue_now(self):
+        """Issue at once for every listed name that points at its server, and stop holding."""
+        with self.lock:
+            self.issuance_held = False
+            for app in self.apps.values():
+                self.covered_names(app)
+                for name in app['_pointing_since']:
+                    app['_pointing_since'][name] -= self.issuance_delay
+                self.covered_names(app)
 
     def covers(self, name):
         """Whether an app with AutoSSL on covers ``name`` (what the TLS endpoint serves by)."""

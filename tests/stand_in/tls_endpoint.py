@@ -26,7 +26,10 @@ VALID = 'valid'
 EXPIRED = 'expired'
 WRONG_NAME = 'wrong-name'
 SELF_SIGNED = 'self-signed'
-KINDS = (VALID, EXPIRED, WRONG_NAME, SELF_SIGNED)
+# valid for OpenSSL, unreadable for cryptography: a certificatePolicies extension whose PolicyInformation is an
+# INTEGER (OpenSSL does not parse policies unless it checks them; cryptography parses every extension it knows)
+ODD = 'odd-extension'
+KINDS = (VALID, EXPIRED, WRONG_NAME, SELF_SIGNED, ODD)
 
 
 class _Listener:
@@ -35,12 +38,13 @@ class _Listener:
     def __init__(self, host, port):
         self.sock = socket.create_server((host, port))
         self.sock.settimeout(0.2)
+        self._port = self.sock.getsockname()[1]  # still known once stopped: the server that went down
         self._stop = threading.Event()
         self._thread = None
 
     @property
     def port(self):
-        return self.sock.getsockname()[1]
+        return self._port
 
     def _accepted(self, conn):
         raise NotImplementedError
@@ -61,8 +65,10 @@ class _Listener:
         return self
 
     def stop(self):
+        """Stop listening (again: a test may stop the app's web server before the world's teardown)."""
         self._stop.set()
-        self._thread.join(5)
+        if self._thread is not None:
+            self._thread.join(5)
         self.sock.close()
 
 
@@ -93,6 +99,11 @@ class TLSEndpoint(_Listener):
         with self._lock:
             self.rules[name] = (kind, after, then)
 
+    def handshake_count(self, name):
+        """How many handshakes asked for ``name`` so far; each one's certificate is chosen by then."""
+        with self._lock:
+            return self.handshakes[name]
+
     def _kind(self, name):
         rule = self.rules.get(name)
         if rule:
@@ -107,7 +118,7 @@ class TLSEndpoint(_Listener):
         return self.state.covers(name)
 
     def _context(self, kind, name):
-        key = (kind, name if kind in (VALID, EXPIRED) else None)
+        key = (kind, name if kind in (VALID, EXPIRED, ODD) else None)
         if key not in self._contexts:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             if kind == SELF_SIGNED:
@@ -122,17 +133,42 @@ class TLSEndpoint(_Listener):
                 elif kind == WRONG_NAME:
                     leaf = self.ca.issue_cert('some-other-site.example', common_name='some-other-site.example',
                                               not_before=now - day, not_after=now + 89 * day)
+                elif kind == ODD:
+                    leaf = None
+                    cert_pem, key_pem = self._odd_certificate(name, now, day)
                 else:  # as Let's Encrypt issues: 90 days
                     leaf = self.ca.issue_cert(name, common_name=name, not_before=now - day,
                                               not_after=now + 89 * day)
-                cert_pem = b''.join(blob.bytes() for blob in leaf.cert_chain_pems)
-                key_pem = leaf.private_key_pem.bytes()
+                if leaf is not None:
+                    cert_pem = b''.join(blob.bytes() for blob in leaf.cert_chain_pems)
+                    key_pem = leaf.private_key_pem.bytes()
             fd, path = tempfile.mkstemp(dir=self.workdir, suffix='.pem')
             with os.fdopen(fd, 'wb') as handle:
                 handle.write(key_pem + cert_pem)
             context.load_cert_chain(path)
             self._contexts[key] = context
         return self._contexts[key]
+
+    def _odd_certificate(self, name, now, day):
+        """A leaf of the test CA with a malformed certificatePolicies extension: (cert PEM, key PEM)."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID, ObjectIdentifier
+        ca_key = serialization.load_pem_private_key(self.ca.private_key_pem.bytes(), None)
+        ca_cert = x509.load_pem_x509_certificate(self.ca.cert_pem.bytes())
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+                .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - day).not_valid_after(now + 89 * day)
+                .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+                .add_extension(x509.UnrecognizedExtension(ObjectIdentifier('2.5.29.32'), bytes.fromhex('3003020101')),
+                               critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        return (cert.public_bytes(serialization.Encoding.PEM),
+                key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
 
     def _sni(self, sslobj, name, dummy_context):
         name = name or ''
