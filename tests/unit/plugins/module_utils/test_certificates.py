@@ -84,4 +84,3 @@ def test_an_odd_certificate_is_invalid_with_its_details_unknown(endpoint):
     assert result['valid'] is False and result['reason'] == 'unreadable certificate'
     assert 'error parsing asn1 value' in result['detail'] and 'unknown' in result['detail']
     assert 'issuer' not in result and 'days_left' not in result
-
