@@ -22,7 +22,7 @@ if grep -qi 'warning' "$build_dir/build.log"; then
   exit 1
 fi
 
-echo "== ansible-test sanity (Python 3.11)"
+echo "== ansible-test sanity (every test on Python 3.11; compile and import on each other Python of tests/config.yml's range the machine has)"
 # ansible-test wants the collection under ansible_collections/<ns>/<name>: test a copy of the tree.
 sanity_root="$build_dir/sanity/ansible_collections/multisite/serverpilot"
 mkdir -p "$sanity_root"
@@ -36,7 +36,24 @@ PY
 )
 mkdir -p ~/.ansible/test/cache
 cp scripts/get_pip_offline.py ~/.ansible/test/cache/"get_pip_${pip_version//./_}.py"
-(cd "$sanity_root" && ansible-test sanity --local --python 3.11 --color no 2>&1 | grep -v -e '^Looking in' -e '^WARNING: Location' -e '^  Downloading' -e '^Collecting' -e '━')
+sanity() {
+  (cd "$sanity_root" && ansible-test sanity --local --color no "$@" 2>&1 \
+     | grep -v -e '^Looking in' -e '^WARNING: Location' -e '^  Downloading' -e '^Collecting' -e '━')
+}
+sanity --python 3.11
+for version in 3.9 3.10 3.12 3.13; do
+  # on PATH, or installed but not activated (pyenv): the machine has it either way
+  interpreter=$(command -v "python$version" 2>/dev/null || true)
+  if [ -z "$interpreter" ] || ! "$interpreter" -c '' 2>/dev/null; then
+    interpreter=$(find "${PYENV_ROOT:-$HOME/.pyenv}/versions" -path "*/versions/$version.*/bin/python$version" \
+                  2>/dev/null | sort | tail -1)
+  fi
+  if [ -z "$interpreter" ] || ! "$interpreter" -c '' 2>/dev/null; then
+    continue
+  fi
+  echo "-- compile and import on Python $version ($interpreter)"
+  PATH="$(dirname "$interpreter"):$PATH" sanity --python "$version" --test compile --test import
+done
 
 echo "== antsibull-docs lint-collection-docs --plugin-docs (the community's docs linter)"
 (cd "$sanity_root" && ANSIBLE_COLLECTIONS_PATH="$build_dir/sanity" antsibull-docs lint-collection-docs --plugin-docs .)

@@ -22,7 +22,7 @@ import traceback
 
 from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import ServerPilotError
 
 try:
     import requests
@@ -52,35 +52,6 @@ STATUS_HINTS = {
     409: 'ServerPilot says this already exists.',
     500: 'ServerPilot failed on its side; try again later.',
 }
-STATUS_KINDS = {401: 'credentials', 404: 'not_found', 400: 'refused', 402: 'refused', 403: 'refused',
-                409: 'refused'}
-
-
-class ServerPilotError(CollectionError):
-    """A failed call, with a message fit for an operator and the facts behind it.
-
-    ``retryable``, ``retry_after`` and ``maybe_applied`` describe a failure
-    another try might not meet; for a write the client did not replay (see
-    ServerPilotClient.request) the caller reads again and decides.
-    """
-
-    kind = 'transport'
-
-    def __init__(self, msg, status=None, method=None, path=None, tries=None, action_id=None, kind=None,
-                 retry_after=None, maybe_applied=False):
-        if kind is None:
-            kind = STATUS_KINDS.get(status, 'transport')
-        super(ServerPilotError, self).__init__(msg, kind=kind, status=status, method=method, path=path, tries=tries,
-                                               action_id=action_id)
-        self.status = status
-        self.method = method
-        self.path = path
-        self.tries = tries
-        self.action_id = action_id
-        self.retry_after = retry_after
-        self.maybe_applied = maybe_applied
-        # a failure that another try might not meet (429, 5xx, a dropped connection, a timeout)
-        self.retryable = False
 
 
 def check_api_url(api_url):
@@ -261,6 +232,8 @@ class ServerPilotClient:
         body = []
         try:
             while True:
+                # requests' documented raw stream; read1 (urllib3 2's documented API) returns what has arrived,
+                # so a trickle cannot hold a read past the deadline
                 piece = response.raw.read1(65536, decode_content=True)
                 if not piece:
                     break
@@ -274,8 +247,7 @@ class ServerPilotClient:
             raise requests.exceptions.ChunkedEncodingError(exc)
         finally:
             response.close()
-        response._content = b''.join(body)
-        return response
+        return _Answer(response.status_code, response.headers, b''.join(body))
 
     def _decode(self, method, path, response, tries, not_found):
         if response.status_code >= 400:
@@ -415,6 +387,20 @@ class ServerPilotClient:
 
 def _seconds(value):
     return ('%g' % value) if isinstance(value, float) else str(value)
+
+
+class _Answer(object):
+    """An HTTP answer read whole within the deadline: status, headers and body (the connection is released)."""
+
+    def __init__(self, status_code, headers, body):
+        self.status_code, self.headers, self.body = status_code, headers, body
+
+    def json(self):
+        return json.loads(self.body.decode('utf-8'))  # the API answers UTF-8 JSON; ValueError otherwise
+
+    @property
+    def text(self):
+        return self.body.decode('utf-8', 'replace')
 
 
 def _maybe_applied(last):

@@ -28,6 +28,15 @@ class SSLDecisionError(CollectionError, ValueError):
     """A wish that cannot be met from this state; the message says what to do."""
 
 
+def check_wish(state, force_ssl=None):
+    """Refuse a wish no app could meet, whatever its SSL: called before anything is read, and by decide."""
+    if state not in ('present', 'absent'):
+        raise SSLDecisionError("state must be 'present' or 'absent', got %r" % state)
+    if state == 'absent' and force_ssl:
+        raise SSLDecisionError('force_ssl=true needs SSL, and state=absent switches AutoSSL off. '
+                               'Use state=present, or force_ssl=false.')
+
+
 class SSLPlan:
     def __init__(self, steps, after, warnings, waiting_for_autossl):
         self.steps = steps
@@ -62,11 +71,7 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
     Raises SSLDecisionError before any write when the wish cannot be met, so a
     custom certificate is never deleted unless AutoSSL can take its place.
     """
-    if state not in ('present', 'absent'):
-        raise SSLDecisionError("state must be 'present' or 'absent', got %r" % state)
-    if state == 'absent' and force_ssl:
-        raise SSLDecisionError('force_ssl=true needs SSL, and state=absent switches AutoSSL off. '
-                               'Use state=present, or force_ssl=false.')
+    check_wish(state, force_ssl)
     steps, warnings, waiting = [], [], False
     auto, force, custom = bool(ssl.get('auto')), bool(ssl.get('force')), bool(ssl.get('custom_cert'))
     available = bool((autossl or {}).get('available'))

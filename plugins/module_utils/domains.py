@@ -192,6 +192,19 @@ def is_main_only(name):
     return len(labels) == 3 and '.' + '.'.join(labels[-2:]) in MAIN_ONLY_SUFFIXES
 
 
+def split_host(value):
+    """'host', 'host:rest', '[v6]' or '[v6]:rest' -> (host, rest or None); a bare IPv6 address is all host.
+    The one home of host:port parsing (a nameserver, WordPress's DB_HOST with its port or socket)."""
+    text = str(value or '').strip()
+    if text.startswith('['):
+        host, dummy, rest = text[1:].partition(']')
+        return host, rest[1:] if rest.startswith(':') else None
+    if text.count(':') == 1:
+        host, rest = text.split(':')
+        return host, rest
+    return text, None
+
+
 def is_under(name, parents):
     """Whether ``name`` is strictly below one of ``parents`` (a leading ``*.`` on a parent is ignored)."""
     for parent in parents:
@@ -329,21 +342,21 @@ def plan(current, wanted, state, exclusive, keep=None):
     return Plan(current, after, added, removed, list(wanted), drop)
 
 
-def missing_and_stale(current, the_plan):
+def missing_and_stale(current, planned):
     """What ``current`` still lacks of the plan, and what it still holds that the plan drops."""
     keys = set(comparison_key(c) for c in current)
-    drop = set(the_plan.drop)
-    missing = [e for e in the_plan.ensure if e not in keys]
+    drop = set(planned.drop)
+    missing = [e for e in planned.ensure if e not in keys]
     stale = [c for c in current if comparison_key(c) in drop]
     return missing, stale
 
 
-def reconcile(current, the_plan):
+def reconcile(current, planned):
     """Re-apply a plan onto a list another writer changed: keep their changes, redo ours."""
-    drop = set(the_plan.drop)
+    drop = set(planned.drop)
     after = [c for c in current if comparison_key(c) not in drop]
     keys = set(comparison_key(c) for c in after)
-    after.extend(e for e in the_plan.ensure if e not in keys)
+    after.extend(e for e in planned.ensure if e not in keys)
     return after
 
 

@@ -55,6 +55,38 @@ class CollectionError(Exception):
         return dict(self.extra)
 
 
+# HTTP status -> error kind for an API answer; anything else that fails is transport.
+STATUS_KINDS = {401: 'credentials', 404: 'not_found', 400: 'refused', 402: 'refused', 403: 'refused',
+                409: 'refused'}
+
+
+class ServerPilotError(CollectionError):
+    """A failed call to the ServerPilot API, with a message fit for an operator and the facts behind it.
+
+    ``retryable``, ``retry_after`` and ``maybe_applied`` describe a failure another try might not meet; for a write
+    the client did not replay (see api.ServerPilotClient.request) the caller reads again and decides. Workflows
+    catch it by type.
+    """
+
+    kind = 'transport'
+
+    def __init__(self, msg, status=None, method=None, path=None, tries=None, action_id=None, kind=None,
+                 retry_after=None, maybe_applied=False):
+        if kind is None:
+            kind = STATUS_KINDS.get(status, 'transport')
+        super(ServerPilotError, self).__init__(msg, kind=kind, status=status, method=method, path=path, tries=tries,
+                                               action_id=action_id)
+        self.status = status
+        self.method = method
+        self.path = path
+        self.tries = tries
+        self.action_id = action_id
+        self.retry_after = retry_after
+        self.maybe_applied = maybe_applied
+        # a failure that another try might not meet (429, 5xx, a dropped connection, a timeout)
+        self.retryable = False
+
+
 class SourceError(CollectionError):
     """A failure of the network's database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
     ``source_error``) says what went wrong - connect, connection_lost, timeout, lock, credentials, grants,

@@ -132,7 +132,7 @@ def subdomain_base(network_domain):
     return network_domain
 
 
-def shape(plugin, rows, network_domain):
+def to_domains(plugin, rows, network_domain):
     """Rows -> (domains, mappings, invalid rows, subdomain sites), names normalised by the collection's rules.
 
     ``custom`` tells a customer's own domain from the network's domain and the names under it (subdomain sites:
@@ -184,7 +184,7 @@ def _sites_own_domains(db, read, result, plugin):
     as empty, these sites' domains would be removed by the exclusive sync."""
     rows = db.rows(SITES.query(Read(read.prefix, read.network_id, True, read.blog_ids), None), 'sites',
                    "the sites' own addresses (%s)" % SITES.table(read))
-    names = shape(SITES, rows, result['network_domain'])[0]
+    names = to_domains(SITES, rows, result['network_domain'])[0]
     unlisted = result['custom_site_domains'] = [name for name in names if name not in result['domains']]
     if unlisted:
         result['problems'].append(
@@ -210,7 +210,7 @@ def read_network(db, source, read):
     network_domain = _network_domain(db, read)
     rows = db.rows(plugin.query(read, found.get(plugin.table(read))), 'mappings',
                    '%s mappings (%s)' % (plugin.title, plugin.table(read)))
-    names, mappings, invalid, subdomains = shape(plugin, rows, network_domain)
+    names, mappings, invalid, subdomains = to_domains(plugin, rows, network_domain)
     result = dict(source=plugin.name, source_reason=reason, domains=names, mappings=mappings, count=len(mappings),
                   invalid_rows=invalid, network_domain=network_domain, subdomain_base=subdomain_base(network_domain),
                   subdomain_sites=subdomains, table=plugin.table(read), custom_site_domains=[], problems=[])
@@ -223,10 +223,10 @@ def read_network(db, source, read):
     return result
 
 
-# -- the reader's module flow (multisite_domains_info, ultimate_multisite_domains_info) ---------------------------
+# -- the reader's module flow (multisite_domains_info) -----------------------------------------------------------------
 
-def argument_spec(source_choice=True):
-    """The reader's options; the Ultimate Multisite name takes them all but the source."""
+def argument_spec():
+    """The reader's options."""
     spec = wordpress_db.argument_spec()
     spec.update(
         active_only=dict(type='bool', default=True),
@@ -234,9 +234,8 @@ def argument_spec(source_choice=True):
         blog_ids=dict(type='list', elements='int'),
         network_id=dict(type='int'),
         read_www_setting=dict(type='bool', default=True),
+        source=dict(type='str', default='auto', choices=['auto'] + list(SOURCES)),
     )
-    if source_choice:
-        spec['source'] = dict(type='str', default='auto', choices=['auto'] + list(SOURCES))
     return spec
 
 
@@ -252,8 +251,8 @@ def read_from(params, source):
     return result, warnings + result.pop('problems')
 
 
-def work(run, source=None):
-    result, warnings = read_from(run.params, source or run.params['source'])
+def work(run):
+    result, warnings = read_from(run.params, run.params['source'])
     for warning in warnings:
         run.warn(warning)
     return dict(result, changed=False)

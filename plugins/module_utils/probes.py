@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import health
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, health
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
@@ -26,16 +26,8 @@ except ImportError:
 
 def parse_nameserver(value):
     """'IP' or 'IP:port' (an IPv6 address with a port in brackets: '[::1]:53') -> (address, port)."""
-    text = str(value).strip()
-    port = 53
-    if text.startswith('['):
-        address, dummy, rest = text[1:].partition(']')
-        if rest.startswith(':'):
-            port = rest[1:]
-    elif text.count(':') == 1:
-        address, port = text.split(':')
-    else:
-        address = text
+    address, port = domains.split_host(value)
+    port = 53 if port is None else port
     try:
         return health.normalise_address(address), int(port)
     except ValueError:
@@ -59,12 +51,12 @@ def resolver(nameservers=None, timeout=5.0):
     return made
 
 
-def lookup(the_resolver, name):
+def lookup(dns_resolver, name):
     """{'a': [...], 'aaaa': [...], 'error': None or why the lookup failed} - never raises."""
     found = {'a': [], 'aaaa': [], 'error': None}
     for rdtype, key in (('A', 'a'), ('AAAA', 'aaaa')):
         try:
-            answer = the_resolver.resolve(name, rdtype, search=False)
+            answer = dns_resolver.resolve(name, rdtype, search=False)
             found[key] = sorted(set(health.normalise_address(r.to_text()) for r in answer))
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
             continue

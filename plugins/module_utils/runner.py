@@ -35,6 +35,17 @@ LIBRARIES = {
 }
 
 
+def check_bounds(values, at_least=(), above=()):
+    """Refuse the first option out of bounds: ``at_least`` and ``above`` are (option, bound) pairs; an option not
+    given (None) is left to its module."""
+    for option, least in at_least:
+        if values.get(option) is not None and values[option] < least:
+            raise CollectionError('%s must be %s.' % (option, '0 or more' if least == 0 else 'at least %s' % least))
+    for option, bound in above:
+        if values.get(option) is None or values[option] <= bound:
+            raise CollectionError('%s must be %s.' % (option, 'a positive number' if bound == 0 else 'above %s' % bound))
+
+
 def check_libraries(names):
     """Raise CollectionError(missing_library) for the first package of ``names`` that does not import."""
     for name in names:
@@ -79,9 +90,8 @@ def build_client(options):
     if missing:
         raise CollectionError('Missing %s: give them as options or in SERVERPILOT_CLIENT_ID and SERVERPILOT_API_KEY '
                               '(an AWX credential sets both).' % ' and '.join(missing))
-    if options['timeout'] is None or options['timeout'] <= 0:
-        raise CollectionError('timeout must be a positive number of seconds.')
-    if options['retries'] is None or options['retries'] < 0:
+    check_bounds(options, at_least=[('retries', 0)], above=[('timeout', 0)])
+    if options['retries'] is None:
         raise CollectionError('retries must be 0 or more.')
     try:
         return ServerPilotClient(options['client_id'], options['api_key'], options.get('api_url'),

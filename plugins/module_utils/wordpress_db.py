@@ -12,7 +12,7 @@ __metaclass__ = type
 import configparser
 import os
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import php
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 
 try:
@@ -93,18 +93,9 @@ def wp_config_settings(path, params):
 
 def parse_db_host(value):
     """WordPress's DB_HOST forms: host, host:port, host:/path/to/socket, [v6]:port."""
-    value = (value or '').strip()
-    host, port, socket = value, None, None
-    if value.startswith('['):
-        host, sep, rest = value[1:].partition(']')
-        if rest.startswith(':') and rest[1:].isdigit():
-            port = int(rest[1:])
-    elif value.count(':') == 1:
-        host, rest = value.split(':')
-        if rest.isdigit():
-            port = int(rest)
-        elif rest.startswith('/'):
-            socket = rest
+    host, rest = domains.split_host(value)
+    port = int(rest) if rest and rest.isdigit() else None
+    socket = rest if rest and rest.startswith('/') else None
     return {'host': host or None, 'port': port, 'unix_socket': socket}
 
 

@@ -25,7 +25,6 @@ description:
     file (O(config_file)), in that order of precedence.
   - Names are normalised with the collection's own rules (lower case, punycode); a row whose domain is malformed is
     skipped with a warning naming the row, and never passed on.
-  - M(multisite.serverpilot.ultimate_multisite_domains_info) is this module with O(source=ultimate_multisite).
 author:
   - multisite.serverpilot maintainers (@multisite)
 extends_documentation_fragment:
@@ -225,16 +224,8 @@ error_kind:
   description:
     - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
       C(msg).
-    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
-      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
-      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
-      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
-      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
-      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
-      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(health) (a required domain is not healthy),
-      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
-      installed).
+    - V(invalid_input) (a bad option value or domain name; nothing was sent), V(source) (the network's database could
+      not be read) or V(missing_library) (a Python package is not installed).
   returned: failure
   type: str
   sample: source

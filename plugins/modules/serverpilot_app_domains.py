@@ -179,16 +179,12 @@ error_kind:
   description:
     - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
       C(msg).
-    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
-      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
-      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
-      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
-      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
-      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
-      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(health) (a required domain is not healthy),
-      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
-      installed).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad option
+      value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app), V(removals) (more
+      removals than C(max_removals) allows), V(action_error) (a ServerPilot action ended in error), V(action_timeout) (an
+      action still open after C(wait_timeout)), V(transport) (retries exhausted, a connection or TLS failure), V(refused)
+      (HTTP 400, 402, 403 or 409), V(unexpected_response) (an answer the API document does not describe), V(conflict)
+      (another writer kept replacing the domain list) or V(missing_library) (a Python package is not installed).
   returned: failure
   type: str
   sample: removals
@@ -200,23 +196,21 @@ external_changes:
 '''
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.domain_sync import sync_domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.domains_workflow import sync_domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
-    run_module, serverpilot_argument_spec)
+    check_bounds, run_module, serverpilot_argument_spec)
 
 
 def work(run):
     params = run.params
-    if params['max_removals'] is not None and params['max_removals'] < 0:
-        raise CollectionError('max_removals must be 0 or more.')
+    check_bounds(params, at_least=[('max_removals', 0)])
     wanted = domains.requested(params['domains'], params['www'], skip_under=params['www_skip_under'])
     domains.check_request(wanted, params['state'], params['exclusive'])
     keep = domains.Keep(params['keep'])
     run.result.update(requested=wanted)
-    return sync_domains(run.client, params['app_id'], wanted, params['state'], params['exclusive'],
-                        params['max_removals'], params['wait'], params['wait_timeout'], run.check_mode, run.result,
-                        keep)
+    return sync_domains(run.client, params['app_id'], wanted, state=params['state'], exclusive=params['exclusive'],
+                        max_removals=params['max_removals'], wait=params['wait'], wait_timeout=params['wait_timeout'],
+                        check_mode=run.check_mode, result=run.result, keep=keep)
 
 
 def main():

@@ -122,16 +122,12 @@ error_kind:
   description:
     - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
       C(msg).
-    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
-      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
-      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
-      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
-      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
-      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
-      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(health) (a required domain is not healthy),
-      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
-      installed).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad option
+      value or domain name; nothing was sent), V(autossl_unavailable) (no certificate covers the domains yet),
+      V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot action ended in error),
+      V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries exhausted, a connection or TLS
+      failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an answer the API document does not
+      describe) or V(missing_library) (a Python package is not installed).
   returned: failure
   type: str
   sample: autossl_unavailable
@@ -142,19 +138,18 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl import check_wish
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
-from ansible_collections.multisite.serverpilot.plugins.module_utils.ssl_sync import sync_ssl
+from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl_workflow import sync_ssl
 
 
 def work(run):
     params = run.params
-    if params['state'] == 'absent' and params['force_ssl']:
-        raise CollectionError('force_ssl=true needs SSL, and state=absent switches AutoSSL off. '
-                              'Use state=present, or force_ssl=false.')
-    return sync_ssl(run.client, params['app_id'], params['state'], params['force_ssl'], params['replace_custom_cert'],
-                    params['wait'], params['wait_timeout'], run.check_mode, run.result)
+    check_wish(params['state'], params['force_ssl'])  # before any call: a wish no app could meet reads nothing
+    return sync_ssl(run.client, params['app_id'], state=params['state'], force_ssl=params['force_ssl'],
+                    replace_custom_cert=params['replace_custom_cert'], wait=params['wait'],
+                    wait_timeout=params['wait_timeout'], check_mode=run.check_mode, result=run.result)
 
 
 def main():

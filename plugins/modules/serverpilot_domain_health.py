@@ -231,16 +231,10 @@ error_kind:
   description:
     - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
       C(msg).
-    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad
-      option value or domain name; nothing was sent), V(limit) (over ServerPilot's 300 domains per app),
-      V(removals) (more removals than C(max_removals) allows), V(autossl_unavailable) (no certificate covers the
-      domains yet), V(custom_certificate) (a custom certificate is in the way), V(action_error) (a ServerPilot
-      action ended in error), V(action_timeout) (an action still open after C(wait_timeout)), V(transport) (retries
-      exhausted, a connection or TLS failure), V(refused) (HTTP 400, 402, 403 or 409), V(unexpected_response) (an
-      answer the API document does not describe), V(conflict) (another writer kept replacing the domain list),
-      V(health) (a required domain is not healthy),
-      V(source) (the network's database could not be read), V(missing_library) (a Python package is not
-      installed).
+    - V(credentials) (the API refused the client ID and key), V(not_found) (no such app), V(invalid_input) (a bad option
+      value or domain name; nothing was sent), V(transport) (retries exhausted, a connection or TLS failure), V(refused)
+      (HTTP 400, 402, 403 or 409), V(unexpected_response) (an answer the API document does not describe), V(health) (a
+      required domain is not healthy) or V(missing_library) (a Python package is not installed).
   returned: failure
   type: str
   sample: health
@@ -253,7 +247,7 @@ api_calls:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.domain_health import health_check
+from ansible_collections.multisite.serverpilot.plugins.module_utils.health_workflow import health_check
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 

@@ -48,7 +48,7 @@ def test_builder_context_installs_the_run_time_needs(tmp_path):
     run(sys.executable, str(introspect), 'introspect', '--write-pip', str(written), str(installed))
     found = written.read_text()
     needed = requirement_names(os.path.join(REPO, 'meta', 'ee-requirements.txt'))
-    assert needed == sorted(['cryptography', 'dnspython', 'idna', 'publicsuffixlist', 'requests'] + (
+    assert needed == sorted(['cryptography', 'dnspython', 'idna', 'publicsuffixlist', 'requests', 'urllib3'] + (
         ['pymysql'] if 'pymysql' in needed else []))
     for name in needed:
         assert name in found.lower(), (name, found)

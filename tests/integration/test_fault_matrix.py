@@ -291,7 +291,8 @@ def test_every_module_at_vvvv_shows_no_secret(standin, messy_network, playbook, 
         port: {port}
         ca_path: {ca}
     - name: database
-      multisite.serverpilot.ultimate_multisite_domains_info:
+      multisite.serverpilot.multisite_domains_info:
+        source: ultimate_multisite
         login_host: 127.0.0.1
         login_port: {db_port}
         login_user: secreader

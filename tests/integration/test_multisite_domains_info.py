@@ -197,3 +197,13 @@ def test_auto_through_ansible_playbook_in_check_mode(mariadb, playbook):
     assert result['source'] == 'wpmudev_domain_mapping' and result['table'] == 'net5_domain_mapping'
     assert result['domains'] == ['shop.example.com', 'alias.example.com'] and result['changed'] is False
     assert PASSWORD not in run.stdout
+
+
+def test_main_reads_wordpress_own_mapping(mariadb):
+    mariadb.create_wordpress('unitsources')
+    mariadb.add_site('unitsources', 'wp_', 2, 'Shop.Example.com')
+    mariadb.create_user('unitsources', 'unit-pw-2', 'unitsources')
+    result = run_main(main, dict(login_host='127.0.0.1', login_port=mariadb.port, login_user='unitsources',
+                                 login_password='unit-pw-2', database='unitsources', config_file='/nonexistent'))
+    assert result['changed'] is False and result['domains'] == ['shop.example.com'] and result['count'] == 1
+    assert result['source'] == 'wordpress' and 'api_calls' not in result

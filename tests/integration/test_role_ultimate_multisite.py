@@ -40,12 +40,13 @@ def sync(standin, world, mariadb, tmp_path, app, extra=None, args=()):
         'serverpilot_app_id': app,
         'serverpilot_domains': ['network.example', '*.network.example'],
         'serverpilot_www': 'apex',
-        'serverpilot_ultimate_multisite': {'wp_config': str(wp_config), 'config_file': '/nonexistent'},
+        'serverpilot_database': {'wp_config': str(wp_config), 'config_file': '/nonexistent'},
+        'serverpilot_source': 'ultimate_multisite',
         'serverpilot_dns_nameservers': [world.dns.nameserver], 'serverpilot_verify_port': world.tls.port,
         'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
     }
     variables.update(extra or {})
-    return run_shipped_playbook(standin, tmp_path, 'sync_ultimate_multisite.yml', variables, args)
+    return run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables, args)
 
 
 def domains_requests(standin, app):
@@ -127,6 +128,17 @@ def test_an_emptied_table_never_strips_a_small_network(standin, messy_network, m
                    extra=dict(defaults, serverpilot_source_may_be_empty=True))
     assert rc == 0, out[-3000:]
     assert sorted(standin.state.app(app)['domains']) == ['*.network.example', 'network.example', 'www.network.example']
+
+
+def test_an_emptied_table_is_refused_while_the_app_holds_one_customer_name(
+        standin, messy_network, mariadb, network, tmp_path):
+    mariadb.sql('DELETE FROM wpnet_wu_domain_mappings', 'umsync')
+    app = standin.state.add_app(domains=['network.example', 'www.network.example', '*.network.example',
+                                         'solo-customer.example.com'])
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={'serverpilot_www': 'always'})
+    assert rc != 0 and 'The mapping source returned no mappings' in out, out[-3000:]
+    assert 'holds 1 domains' in out and 'solo-customer.example.com' in out
+    assert standin.state.writes() == []
 
 
 def test_an_empty_source_on_an_app_without_customer_names_is_fine(standin, messy_network, mariadb, network, tmp_path):

@@ -9,7 +9,7 @@ domain-list write, another writer acting before a given read, a replayed SSL
 call that ServerPilot refuses because the first try took effect.
 """
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import ServerPilotError
 
 
 def transport_error(applied, retry_after=None, status=503):

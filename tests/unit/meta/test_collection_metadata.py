@@ -30,8 +30,8 @@ def test_action_groups_cover_every_module():
     groups = read_yaml('meta', 'runtime.yml')['action_groups']
     grouped = [module for members in groups.values() for module in members]
     assert sorted(set(grouped)) == module_names()  # none left out
-    # a module is in one group, but for the 0.1 group name, kept for the reader it held
-    assert len(grouped) == len(set(grouped)) + 1 and groups['ultimate_multisite'] == ['ultimate_multisite_domains_info']
+    # a module is in one group: no compatibility group for a release that never was
+    assert len(grouped) == len(set(grouped)) and sorted(groups) == ['serverpilot', 'wordpress']
     # every module that talks to ServerPilot takes the shared connection options from the serverpilot group
     api_modules = [name for name in module_names() if 'serverpilot_argument_spec(' in module_source(name)]
     assert sorted(groups['serverpilot']) == api_modules
@@ -112,13 +112,19 @@ def test_modules_read_as_declarations():
         assert 'run_module(' in code, name
 
 
-def test_every_module_documents_the_whole_error_kind_vocabulary():
+def test_every_module_documents_the_error_kinds_it_can_return():
+    """Derived from the code paths (tests/unit/meta/error_kinds.py), not from the whole vocabulary."""
     from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import ERROR_KINDS
+    from unit.meta.error_kinds import Index
+    index = Index(os.path.join(REPO, 'plugins'))
     for name in module_names():
         returns = yaml.safe_load(module_source(name).split("RETURN = r'''")[1].split("'''")[0])
         documented = ' '.join(returns['error_kind']['description'])
         assert returns['error_kind']['returned'] == 'failure', name
-        assert sorted(re.findall(r'V\((\w+)\)', documented)) == sorted(ERROR_KINDS), name
+        can_return, dummy = index.kinds_of_module(os.path.join(REPO, 'plugins', 'modules', name + '.py'))
+        assert sorted(re.findall(r'V\((\w+)\)', documented)) == sorted(can_return), name
+        assert can_return <= set(ERROR_KINDS), name
+        assert {'invalid_input', 'missing_library'} <= can_return, name  # the runner's own, for every module
 
 
 def test_the_readme_layout_names_every_plugin_file():
@@ -143,3 +149,16 @@ def test_the_public_api_url_is_written_once():
             if 'api.serverpilot.io' in handle.read():
                 hits.append(os.path.relpath(path, REPO))
     assert hits == [os.path.join('plugins', 'module_utils', 'api.py')]
+
+
+def test_the_error_kind_analysis_sees_what_each_workflow_raises():
+    from unit.meta.error_kinds import Index
+    index = Index(os.path.join(REPO, 'plugins'))
+    kinds = dict((name, index.kinds_of_module(os.path.join(REPO, 'plugins', 'modules', name + '.py'))[0])
+                 for name in module_names())
+    assert [name for name in kinds if 'source' in kinds[name]] == ['multisite_domains_info']
+    assert [name for name in kinds if 'health' in kinds[name]] == ['serverpilot_domain_health']
+    assert [name for name in kinds if 'autossl_unavailable' in kinds[name]] == ['serverpilot_autossl']
+    assert {'conflict', 'limit', 'removals', 'action_error'} <= kinds['serverpilot_app_domains']
+    assert 'action_error' not in kinds['serverpilot_app_info']  # it never writes, so never waits for an action
+    assert 'credentials' not in kinds['multisite_domains_info']  # a refused database login is a source error

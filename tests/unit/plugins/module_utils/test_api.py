@@ -345,6 +345,43 @@ def test_a_plain_http_loopback_api_is_never_proxied(standin, monkeypatch):
         proxy.close()
 
 
+class Ticking:
+    """A clock that moves 0.1 s each time the client looks at it: the client's deadline, counted in looks."""
+
+    def __init__(self):
+        self.now, self.looks = 0.0, 0
+
+    def __call__(self):
+        self.looks += 1
+        self.now += 0.1
+        return self.now
+
+
+def test_a_trickling_body_ends_one_timeout_after_the_headers(standin):
+    standin.state.add_app(domains=['a%d.example.com' % i for i in range(20)])
+    standin.state.add_fault(trickle=0.05, count=1, method='GET')
+    clock = Ticking()
+    client = api.ServerPilotClient(DEFAULT_CLIENT_ID, DEFAULT_API_KEY, standin.url, timeout=1, retries=0,
+                                   clock=clock)
+    with pytest.raises(api.ServerPilotError) as info:
+        client.list_apps()
+    assert info.value.kind == 'transport' and 'timed out' in info.value.msg
+    # the deadline once, then one look per piece of the body: 1 s of the test's clock is 10 looks, not 20
+    assert 11 <= clock.looks <= 12, clock.looks
+    client.close()
+
+
+@pytest.mark.parametrize('status, applied', [(429, False), (502, False), (503, False), (504, False), (500, True)])
+def test_a_domain_write_refused_at_the_door_is_not_applied(standin, client, status, applied):
+    """A 429 or a gateway's 5xx never reached the API: the run must not count it as a write, and reads again."""
+    app_id = standin.state.add_app(domains=['a.example.com'])
+    standin.state.add_fault(status=status, count=1, method='POST')
+    with pytest.raises(api.ServerPilotError) as info:
+        client.set_app_domains(app_id, ['a.example.com', 'b.example.com'])
+    assert info.value.retryable and info.value.maybe_applied is applied
+    assert client.calls == 1  # never replayed by the client
+
+
 def test_a_trickling_answer_is_bounded_by_the_timeout(standin):
     standin.state.add_app(domains=['a%d.example.com' % i for i in range(20)])
     standin.state.add_fault(trickle=0.2, count=1, method='GET')

@@ -149,22 +149,22 @@ def test_check_request_refuses_more_than_the_limit():
     (None, ['a.example'], 'present', False, ['a.example'], ['a.example'], []),
 ])
 def test_plan(current, wanted, state, exclusive, after, added, removed):
-    the_plan = rules.plan(current, wanted, state, exclusive)
-    assert the_plan.after == after
-    assert the_plan.added == added
-    assert the_plan.removed == removed
-    assert the_plan.changed is (after != list(current or []))
+    plan = rules.plan(current, wanted, state, exclusive)
+    assert plan.after == after
+    assert plan.added == added
+    assert plan.removed == removed
+    assert plan.changed is (after != list(current or []))
 
 
 def test_plan_exclusive_collapses_duplicates_on_the_app():
-    the_plan = rules.plan(['a.example', 'A.example'], ['a.example'], 'present', True)
-    assert the_plan.after == ['a.example']
-    assert the_plan.changed
+    plan = rules.plan(['a.example', 'A.example'], ['a.example'], 'present', True)
+    assert plan.after == ['a.example']
+    assert plan.changed
     # the dropped spelling is reported and counted, and the kept name is never planned for removal
-    assert the_plan.removed == ['A.example'] and the_plan.drop == []
-    assert rules.removal_count(the_plan.removed) == 1
+    assert plan.removed == ['A.example'] and plan.drop == []
+    assert rules.removal_count(plan.removed) == 1
     with pytest.raises(rules.DomainError) as info:
-        rules.check_removals(the_plan.removed, 0, 'app1')
+        rules.check_removals(plan.removed, 0, 'app1')
     assert info.value.kind == 'removals'
 
 
@@ -192,12 +192,12 @@ def test_plan_refuses_an_unknown_state():
 
 
 def test_reconcile_keeps_another_writers_addition_and_redoes_ours():
-    the_plan = rules.plan(['a.example', 'old.example'], ['a.example', 'new.example'], 'present', True)
+    plan = rules.plan(['a.example', 'old.example'], ['a.example', 'new.example'], 'present', True)
     # another writer replaced the list after our write: our add is gone, their name is new
     current = ['a.example', 'old.example', 'theirs.example']
-    assert rules.missing_and_stale(current, the_plan) == (['new.example'], ['old.example'])
-    assert rules.reconcile(current, the_plan) == ['a.example', 'theirs.example', 'new.example']
-    assert rules.missing_and_stale(rules.reconcile(current, the_plan), the_plan) == ([], [])
+    assert rules.missing_and_stale(current, plan) == (['new.example'], ['old.example'])
+    assert rules.reconcile(current, plan) == ['a.example', 'theirs.example', 'new.example']
+    assert rules.missing_and_stale(rules.reconcile(current, plan), plan) == ([], [])
 
 
 def test_difference_is_by_canonical_form():
@@ -273,9 +273,9 @@ def test_keep(keep, entry, kept):
 
 def test_kept_names_are_not_removed_nor_counted():
     current = ['a.example', 'staging.example.net', 'old.example']
-    the_plan = rules.plan(current, ['a.example'], 'present', True, rules.Keep(['staging.example.net']))
-    assert the_plan.removed == ['old.example'] and the_plan.after == ['a.example', 'staging.example.net']
-    rules.check_removals(the_plan.removed, 1, 'app1')
+    plan = rules.plan(current, ['a.example'], 'present', True, rules.Keep(['staging.example.net']))
+    assert plan.removed == ['old.example'] and plan.after == ['a.example', 'staging.example.net']
+    rules.check_removals(plan.removed, 1, 'app1')
 
 
 def test_bad_keep_entries_are_named():

@@ -73,3 +73,24 @@ def test_summary_counts_every_status():
     ('2001:DB8:0:0::10', '2001:db8::10'), ('[::1]', '::1'), (' 203.0.113.4 ', '203.0.113.4')])
 def test_normalise_address(value, expected):
     assert health.normalise_address(value) == expected
+
+
+def test_an_aaaa_record_alone_pointing_elsewhere_is_no_stray_aaaa():
+    # no A record at all: the name points elsewhere, not "has the right A record"
+    status, reason, points = health.classify('a.example', dns(aaaa=['2001:db8::99']), SERVER, True, False)
+    assert status == 'dns_elsewhere' and 'points at 2001:db8::99, not at the server' in reason
+    assert 'right A record' not in reason
+
+
+@pytest.mark.parametrize('days_left, status', [(14, 'ok'), (13, 'expiring'), (15, 'ok'), (0, 'expiring')])
+def test_the_expiry_boundary(days_left, status):
+    certificate = dict(VALID, days_left=days_left)
+    assert health.classify('a.example', dns(['203.0.113.10']), SERVER, True, True, certificate, 14)[0] == status
+
+
+def test_an_expiring_certificate_fails_for_any_and_for_a_required_name():
+    entries = [{'name': 'a.example', 'status': 'expiring'}, {'name': 'b.example', 'status': 'ok'}]
+    assert [e['name'] for e in health.failures(entries, 'any', set())] == ['a.example']
+    assert [e['name'] for e in health.failures(entries, 'required', {'a.example'})] == ['a.example']
+    assert health.failures(entries, 'required', {'b.example'}) == []
+    assert health.failures(entries, 'never', {'a.example'}) == []

@@ -103,12 +103,12 @@ def rows(*dicts):
     return [dict(d) for d in dicts]
 
 
-def shape(source, found, network_domain='network.example'):
-    return ms.shape(BY_NAME[source], found, network_domain)
+def to_domains(source, found, network_domain='network.example'):
+    return ms.to_domains(BY_NAME[source], found, network_domain)
 
 
 def test_wpmu_domain_mapping_maps_every_row_and_active_marks_the_primary():
-    names, mappings, invalid, subdomains = shape('wpmu_domain_mapping', rows(
+    names, mappings, invalid, subdomains = to_domains('wpmu_domain_mapping', rows(
         {'id': 1, 'blog_id': 2, 'domain': 'Shop.Example.com', 'active': 1},
         {'id': 2, 'blog_id': 2, 'domain': 'old-shop.example.com', 'active': 0}))
     assert names == ['shop.example.com', 'old-shop.example.com'] and not invalid and not subdomains
@@ -116,7 +116,7 @@ def test_wpmu_domain_mapping_maps_every_row_and_active_marks_the_primary():
 
 
 def test_dark_matter_media_domains_are_kept_but_not_served():
-    names, mappings, invalid, subdomains = shape('dark_matter', rows(
+    names, mappings, invalid, subdomains = to_domains('dark_matter', rows(
         {'id': 1, 'blog_id': 2, 'is_primary': 1, 'domain': 'a.example', 'active': 1, 'is_https': 1, 'type': 1},
         {'id': 2, 'blog_id': 2, 'is_primary': 0, 'domain': 'cdn.a.example', 'active': 1, 'is_https': 1, 'type': 2},
         {'id': 3, 'blog_id': 3, 'is_primary': 1, 'domain': 'b.example', 'active': 1, 'is_https': 0, 'type': None}))
@@ -126,7 +126,7 @@ def test_dark_matter_media_domains_are_kept_but_not_served():
 
 
 def test_a_row_the_plugin_cannot_read_is_set_apart_by_its_id():
-    names, mappings, invalid, subdomains = shape('mercator', rows(
+    names, mappings, invalid, subdomains = to_domains('mercator', rows(
         {'id': 1, 'blog_id': None, 'domain': 'a.example', 'active': 1},
         {'id': 2, 'blog_id': 3, 'domain': 'bad_name..example', 'active': 1},
         {'id': 3, 'blog_id': 3, 'domain': 'c.example', 'active': 1}))
@@ -135,7 +135,7 @@ def test_a_row_the_plugin_cannot_read_is_set_apart_by_its_id():
 
 
 def test_wordpress_maps_only_sites_on_a_custom_domain():
-    names, mappings, invalid, subdomains = shape('wordpress', rows(
+    names, mappings, invalid, subdomains = to_domains('wordpress', rows(
         {'blog_id': 1, 'domain': 'network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 2, 'domain': 'alice.network.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 3, 'domain': 'Bob-Shop.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
@@ -149,13 +149,13 @@ def test_wordpress_maps_only_sites_on_a_custom_domain():
 
 def test_a_www_network_has_its_subdomain_sites_under_the_name_without_www():
     # WordPress's own code (wpmu_validate_blog_signup, site-new.php) builds sub2.second.test on www.second.test
-    names, mappings, invalid, subdomains = shape('wordpress', rows(
+    names, mappings, invalid, subdomains = to_domains('wordpress', rows(
         {'blog_id': 1, 'domain': 'www.second.test', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 2, 'domain': 'sub2.second.test', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0},
         {'blog_id': 3, 'domain': 'shop.example', 'path': '/', 'archived': 0, 'spam': 0, 'deleted': 0}),
         'www.second.test')
     assert names == ['shop.example'] and subdomains == ['sub2.second.test']
-    names, mappings, invalid, subdomains = shape('mercator', rows(
+    names, mappings, invalid, subdomains = to_domains('mercator', rows(
         {'id': 1, 'blog_id': 2, 'domain': 'sub2.second.test', 'active': 1}), 'www.second.test')
     assert mappings[0]['custom'] is False
     assert ms.subdomain_base('www.second.test') == 'second.test' and ms.subdomain_base('a.test') == 'a.test'

@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import autossl
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, ServerPilotError
 
 # What each step leaves behind, to recognise a step that a retried call had already applied.
 STEP_RESULT = {
@@ -36,9 +36,9 @@ def apply_step(client, app_id, step):
     }
     try:
         return calls[step]()
-    except CollectionError as exc:
+    except ServerPilotError as exc:
         # A retry after a lost answer may be refused because the first try took effect.
-        if getattr(exc, 'status', None) == 400 and (exc.tries or 0) > 1 and STEP_RESULT[step](
+        if exc.status == 400 and (exc.tries or 0) > 1 and STEP_RESULT[step](
                 client.get_app(app_id)['ssl']):
             return None
         raise
@@ -49,7 +49,7 @@ def _observe(result, app):
                   uncovered_domains=autossl.uncovered_domains(app['domains'], app.get('autossl')))
 
 
-def sync_ssl(client, app_id, state='present', force_ssl=None, replace_custom_cert=False, wait=True,
+def sync_ssl(client, app_id, *, state='present', force_ssl=None, replace_custom_cert=False, wait=True,
              wait_timeout=300, check_mode=False, result=None):
     """Take the app's SSL to the wish; returns ``result`` (``ssl``, ``autossl``, ``uncovered_domains``,
     ``action_ids``, ``changed``, ``diff``, ``warnings``), filled as it learns, so a failure reports it too."""

@@ -4,7 +4,7 @@
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_sync
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains_workflow
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from unit.fake_client import FakeClient
 
@@ -57,7 +57,7 @@ CASES = [
 def test_sync_domains(start, wanted, options, script, expected):
     final, changed, posts, sleeps, external = expected
     client = FakeClient(domains=start, **script)
-    result = domain_sync.sync_domains(client, 'app1', wanted, **options)
+    result = domains_workflow.sync_domains(client, 'app1', wanted, **options)
     assert result['domains'] == final
     assert result['changed'] is changed
     assert len(client.posts) == posts
@@ -74,7 +74,7 @@ def test_sync_domains(start, wanted, options, script, expected):
 def test_a_write_that_keeps_failing_gives_up_after_the_retries():
     client = FakeClient(domains=['a.test'], retries=2, writes=['503', '503', '503'])
     with pytest.raises(CollectionError) as info:
-        domain_sync.sync_domains(client, 'app1', ['b.test'])
+        domains_workflow.sync_domains(client, 'app1', ['b.test'])
     assert info.value.kind == 'transport'
     assert len(client.posts) == 3 and client.sleeps == [2.0, 2.0]
     assert client.log.count('GET') == 3  # a fresh read before every new try
@@ -85,16 +85,16 @@ def test_another_writer_that_keeps_undoing_us_is_a_conflict():
     client = FakeClient(domains=['a.test'], other_writer={2: undo, 3: undo, 4: undo})
     result = {}
     with pytest.raises(CollectionError) as info:
-        domain_sync.sync_domains(client, 'app1', ['b.test'], result=result)
+        domains_workflow.sync_domains(client, 'app1', ['b.test'], result=result)
     assert info.value.kind == 'conflict' and 'after 3 writes' in info.value.msg
-    assert len(client.posts) == domain_sync.MAX_WRITES
+    assert len(client.posts) == domains_workflow.MAX_WRITES
     assert result['changed'] is True and len(result['action_ids']) == 3  # the failure still says we wrote
 
 
 def test_max_removals_refuses_before_any_write():
     client = FakeClient(domains=['a.test', 'old1.test', 'old2.test'])
     with pytest.raises(CollectionError) as info:
-        domain_sync.sync_domains(client, 'app1', ['a.test'], exclusive=True, max_removals=1)
+        domains_workflow.sync_domains(client, 'app1', ['a.test'], exclusive=True, max_removals=1)
     assert info.value.kind == 'removals' and 'Nothing was changed' in info.value.msg
     assert client.posts == []
 
@@ -104,7 +104,7 @@ def test_a_rewrite_is_checked_against_what_it_removes():
     client = FakeClient(domains=['a.test', 'old.test'], other_writer={2: add('old.test', 'OLD.test')})
     result = {}
     with pytest.raises(CollectionError) as info:
-        domain_sync.sync_domains(client, 'app1', ['a.test'], exclusive=True, max_removals=1, result=result)
+        domains_workflow.sync_domains(client, 'app1', ['a.test'], exclusive=True, max_removals=1, result=result)
     assert info.value.kind == 'removals'
     assert 'already written the list once' in info.value.msg and 'Nothing was changed' not in info.value.msg
     assert len(client.posts) == 1 and result['changed'] is True
@@ -113,7 +113,7 @@ def test_a_rewrite_is_checked_against_what_it_removes():
 def test_an_app_over_the_cap_may_shrink_with_a_warning():
     names = ['n%d.test' % i for i in range(349)]
     client = FakeClient(domains=names)
-    result = domain_sync.sync_domains(client, 'app1', names[1:], exclusive=True)
+    result = domains_workflow.sync_domains(client, 'app1', names[1:], exclusive=True)
     assert result['changed'] and len(client.app['domains']) == 348
     assert any('over the current limit of 300' in w for w in result['warnings'])
 
@@ -122,5 +122,5 @@ def test_an_app_over_the_cap_may_not_grow():
     names = ['n%d.test' % i for i in range(300)]
     client = FakeClient(domains=names)
     with pytest.raises(CollectionError) as info:
-        domain_sync.sync_domains(client, 'app1', ['new.test'])
+        domains_workflow.sync_domains(client, 'app1', ['new.test'])
     assert info.value.kind == 'limit' and client.posts == []

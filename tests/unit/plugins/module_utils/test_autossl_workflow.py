@@ -4,7 +4,7 @@
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import ssl_sync
+from ansible_collections.multisite.serverpilot.plugins.module_utils import autossl_workflow
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from unit.fake_client import FakeClient
 
@@ -49,7 +49,7 @@ CASES = [
 def test_sync_ssl(start, wish, script, expected):
     calls, final = expected
     client = FakeClient(domains=['a.test'], ssl=start, **script)
-    result = ssl_sync.sync_ssl(client, 'app1', **wish)
+    result = autossl_workflow.sync_ssl(client, 'app1', **wish)
     assert client.log[0] == 'GET' and client.log[1:] == calls
     assert result['ssl'] == final
     assert result['changed'] is (final != start)
@@ -65,7 +65,7 @@ def test_sync_ssl(start, wish, script, expected):
 def test_refusals_come_before_any_write(start, autossl, wish, kind):
     client = FakeClient(domains=['a.test'], ssl=start, autossl=autossl)
     with pytest.raises(CollectionError) as info:
-        ssl_sync.sync_ssl(client, 'app1', **wish)
+        autossl_workflow.sync_ssl(client, 'app1', **wish)
     assert info.value.kind == kind
     assert client.log == ['GET']
 
@@ -83,7 +83,7 @@ def test_a_refused_step_that_did_not_take_effect_fails():
     client.set_force_ssl = refused_without_effect
     result = {}
     with pytest.raises(CollectionError) as info:
-        ssl_sync.sync_ssl(client, 'app1', force_ssl=True, result=result)
+        autossl_workflow.sync_ssl(client, 'app1', force_ssl=True, result=result)
     assert info.value.kind == 'refused'
     assert result['changed'] is True and result['action_ids'] == ['action1']  # AutoSSL went on before
 
@@ -96,7 +96,7 @@ def test_replacing_a_custom_certificate_fails_truthfully(script, kind):
     client = FakeClient(domains=['a.test'], ssl=CUSTOM, **script)
     result = {}
     with pytest.raises(CollectionError) as info:
-        ssl_sync.sync_ssl(client, 'app1', replace_custom_cert=True, result=result)
+        autossl_workflow.sync_ssl(client, 'app1', replace_custom_cert=True, result=result)
     assert info.value.kind == kind
     # the result says what is true now, not the state before the run
     assert result['ssl'] == OFF and result['changed'] is True
@@ -113,5 +113,5 @@ def test_a_final_state_other_than_planned_is_not_reported_as_success():
         return action
     client.enable_autossl = accepted_but_ignored
     with pytest.raises(CollectionError) as info:
-        ssl_sync.sync_ssl(client, 'app1')
+        autossl_workflow.sync_ssl(client, 'app1')
     assert info.value.kind == 'unexpected_response' and 'reports SSL' in info.value.msg

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ultimate_multisite_domains_info through ansible-playbook against a real MariaDB server."""
+"""multisite_domains_info reading Ultimate Multisite through ansible-playbook against a real MariaDB server: its
+rows, and the connection - wp-config.php, option files, passwords, grants, a server that never greets."""
 
 import itertools
 import socket
@@ -36,8 +37,8 @@ def network(mariadb):
 
 def task(**options):
     lines = ''.join('    %s: %s\n' % (k, v) for k, v in options.items())
-    return ('- name: read\n  multisite.serverpilot.ultimate_multisite_domains_info:\n%s  ignore_errors: true\n'
-            % lines)
+    return ('- name: read\n  multisite.serverpilot.multisite_domains_info:\n    source: ultimate_multisite\n%s'
+            '  ignore_errors: true\n' % lines)
 
 
 def by_options(mariadb, db, **extra):

@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, ServerPilotError
 
 # A write is repeated only while another writer keeps undoing it; past this we stop and say so.
 MAX_WRITES = 3
@@ -38,7 +38,7 @@ def _same(first, second):
     return domains.difference(first, second) == ([], [])
 
 
-def sync_domains(client, app_id, wanted, state='present', exclusive=False, max_removals=None, wait=True,
+def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, max_removals=None, wait=True,
                  wait_timeout=300, check_mode=False, result=None, keep=None):
     """Converge the app's list to the plan for ``wanted``; returns ``result``, filled as it goes.
 
@@ -70,8 +70,8 @@ def sync_domains(client, app_id, wanted, state='present', exclusive=False, max_r
     while True:
         try:
             action_id = client.set_app_domains(app_id, target)[0]
-        except CollectionError as exc:
-            if not getattr(exc, 'retryable', False) or failed_tries >= client.retries:
+        except ServerPilotError as exc:
+            if not exc.retryable or failed_tries >= client.retries:
                 raise
             # The list we sent was computed from an earlier read: read again and plan again, never replay it.
             failed_tries += 1

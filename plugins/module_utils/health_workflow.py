@@ -20,6 +20,7 @@ import time
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import certificates, domains, health, probes
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import check_bounds
 
 FIELDS = ('issuer', 'not_after', 'days_left')
 
@@ -111,27 +112,27 @@ def _guarded(name, facts, options, probe):
         return entry, {'a': [], 'aaaa': [], 'error': 'probe failed'}
 
 
-def check_all(names, the_resolver, facts, options, handshake=certificates.check):
+def check_all(names, dns_resolver, facts, options, handshake=certificates.check):
     """Every name probed and classified, ``options['concurrency']`` at a time; returns (entries, dns facts)."""
     def probe(name):
         def run():
             dns_facts = {'a': [], 'aaaa': [], 'error': None}
             if health.checkable(name):
-                dns_facts = probes.lookup(the_resolver, name)
+                dns_facts = probes.lookup(dns_resolver, name)
             return check_one(name, dns_facts, facts, options, handshake), dns_facts
         return _guarded(name, facts, options, run)
     pairs = probes.in_parallel(probe, names, options['concurrency'])
     return [entry for entry, dummy in pairs], dict((name, dns_facts) for name, (dummy, dns_facts) in zip(names, pairs))
 
 
-def run_health(names, the_resolver, facts, options, refresh=None, sleep=time.sleep, clock=time.monotonic,
+def run_health(names, dns_resolver, facts, options, refresh=None, sleep=time.sleep, clock=time.monotonic,
                handshake=certificates.check, warn=None):
     """Check every name, then keep re-checking only ``pending`` ones until they are ok or ``wait`` is over.
 
     ``refresh()`` returns new AppFacts (AutoSSL's coverage changes while ServerPilot issues); None: keep them.
     The wait is a best effort: when the API cannot be read again, it ends with what is known (``warn`` says why).
     """
-    entries, dns_facts = check_all(names, the_resolver, facts, options, handshake)
+    entries, dns_facts = check_all(names, dns_resolver, facts, options, handshake)
     deadline = clock() + options['wait']
     while True:
         pending = [e['name'] for e in entries if e['status'] in health.WAITABLE]
@@ -163,10 +164,8 @@ def _wait_ended(entries, exc, warn):
 def health_check(run):
     """The module's work: check the options, gather the app's facts, run the check, fail only as fail_on says."""
     params = run.params
-    for option, least in (('wait', 0), ('wait_delay', 0), ('connect_timeout', 0.001), ('concurrency', 1),
-                          ('expiry_warning_days', 0), ('port', 1)):
-        if params[option] < least:
-            raise CollectionError('%s must be at least %s.' % (option, least))
+    check_bounds(params, at_least=[('wait', 0), ('wait_delay', 0), ('concurrency', 1), ('expiry_warning_days', 0),
+                                   ('port', 1)], above=[('connect_timeout', 0)])
     names = domains.normalise(params['domains']) if params['domains'] is not None else None
     required = domains.normalise(params['required'])
     try:

@@ -5,7 +5,7 @@ serve ends with what is known."""
 
 import dns.resolver
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_health, health
+from ansible_collections.multisite.serverpilot.plugins.module_utils import health_workflow, health
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 SERVER = '127.0.0.2'
@@ -50,12 +50,12 @@ class Clock:
 
 
 def facts():
-    return domain_health.AppFacts(listed={'new.example', 'broken.example'}, covered=set(), server_addresses=[SERVER])
+    return health_workflow.AppFacts(listed={'new.example', 'broken.example'}, covered=set(), server_addresses=[SERVER])
 
 
 def test_a_probe_that_raises_is_that_names_result_only():
-    entries, dummy = domain_health.check_all(['new.example', 'broken.example'], Resolver(), facts(), OPTIONS,
-                                             handshake)
+    entries, dummy = health_workflow.check_all(['new.example', 'broken.example'], Resolver(), facts(), OPTIONS,
+                                               handshake)
     by_name = dict((e['name'], e) for e in entries)
     assert by_name['new.example']['status'] == health.PENDING
     broken = by_name['broken.example']
@@ -73,8 +73,8 @@ def test_a_wait_the_api_cannot_serve_ends_with_what_is_known():
         refreshes.append(1)
         raise CollectionError('HTTP 503 after 5 tries', kind='transport')
 
-    entries = domain_health.run_health(['new.example'], Resolver(), facts(), OPTIONS, refresh, sleep=clock.sleep,
-                                       clock=clock, handshake=handshake, warn=warnings.append)
+    entries = health_workflow.run_health(['new.example'], Resolver(), facts(), OPTIONS, refresh, sleep=clock.sleep,
+                                         clock=clock, handshake=handshake, warn=warnings.append)
     assert len(refreshes) == 1 and clock.sleeps == [5]
     assert entries[0]['status'] == health.PENDING
     assert 'the API could not be read again' in entries[0]['reason'] and '(transport)' in entries[0]['reason']
@@ -84,7 +84,7 @@ def test_a_wait_the_api_cannot_serve_ends_with_what_is_known():
 
 def test_a_wait_that_can_read_the_api_goes_on_until_the_deadline():
     clock = Clock()
-    entries = domain_health.run_health(['new.example'], Resolver(), facts(), dict(OPTIONS, wait=12), facts,
-                                       sleep=clock.sleep, clock=clock, handshake=handshake)
+    entries = health_workflow.run_health(['new.example'], Resolver(), facts(), dict(OPTIONS, wait=12), facts,
+                                         sleep=clock.sleep, clock=clock, handshake=handshake)
     assert clock.sleeps == [5, 5, 2] and entries[0]['status'] == health.PENDING
     assert 'could not be read again' not in entries[0]['reason']

@@ -1,0 +1,41 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The role's HTML report, rendered with Jinja as Ansible's template module does: every value escaped."""
+
+import os
+
+import jinja2
+import markupsafe
+
+TEMPLATES = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'domain_mapping', 'templates')
+HOSTILE = 'a <script>alert("x")</script> & \'quoted\' <b>reason</b>'
+ISSUER = 'Evil <CA> & "Sons"'
+
+
+def render(**result):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined)
+    base = {'summary': {'ok': 1, 'dns_elsewhere': 1}, 'health': [], 'health_failure': None}
+    base.update(result)
+    return env.get_template('report.html.j2').render(serverpilot_app_id='app<1>', serverpilot_result=base,
+                                                     domain_mapping_report_time='2026-12-02T03:00:00Z')
+
+
+def entry(**values):
+    base = {'name': 'shop.example.com', 'status': 'ok', 'required': True, 'addresses': ['203.0.113.10'],
+            'listed': True, 'covered': True, 'issuer': None, 'days_left': None, 'reason': 'fine'}
+    base.update(values)
+    return base
+
+
+def test_a_hostile_reason_issuer_and_failure_are_escaped_as_jinja_escapes():
+    page = render(health=[entry(reason=HOSTILE, issuer=ISSUER, days_left=3)], health_failure='x <i>y</i> & "z"')
+    for value in (HOSTILE, ISSUER, 'x <i>y</i> & "z"', 'app<1>'):
+        assert str(markupsafe.escape(value)) in page, value
+    for raw in ('<script>', '<b>reason', '<CA>', '"Sons"', '<i>y', 'app<1>'):
+        assert raw not in page, raw
+    assert '&#34;' in page and '&#39;' in page  # Jinja's quotes, not html.escape's &quot; / &#x27;
+
+
+def test_the_report_says_when_it_was_made_and_why_a_run_failed():
+    assert 'Made 2026-12-02T03:00:00Z' in render() and 'The run failed here' not in render()
+    assert 'The run failed here: net.example: unreachable' in render(health_failure='net.example: unreachable')
