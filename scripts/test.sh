@@ -68,4 +68,4 @@ trap 'kill "$(cat "$STANDIN_WORKDIR/standin.pid" 2>/dev/null)" 2>/dev/null || tr
 (cd roles/domain_mapping && molecule reset && molecule test)
 
 echo "== pytest"
-python -m pytest "$@"
+python -m pytest -n auto "$@"

@@ -19,7 +19,10 @@ COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
 _LINK = os.path.join(COLLECTIONS, 'ansible_collections', 'multisite', 'serverpilot')
 if not os.path.exists(_LINK):
     os.makedirs(os.path.dirname(_LINK), exist_ok=True)
-    os.symlink(REPO, _LINK)
+    try:
+        os.symlink(REPO, _LINK)
+    except FileExistsError:  # another pytest worker made it first
+        pass
 for path in (COLLECTIONS, TESTS):
     if path not in sys.path:
         sys.path.insert(0, path)
