@@ -84,45 +84,46 @@ def check_one(name, dns_facts, facts, options, handshake=certificates.check):
                                 ca_path=options['ca_path'], describe_failure=True)
         status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered,
                                                  certificate, options['expiry_warning_days'])
+    addresses = dns_facts['a'] + dns_facts['aaaa'] if health.checkable(name) else []
+    return _entry(name, status, reason, facts, options, addresses, points,
+                  certificate if certificate and certificate.get('valid') else None)
+
+
+def _entry(name, status, reason, facts, options, addresses=(), points=None, certificate=None, **extra):
+    """One name's result, in the one shape every entry has."""
     other_apps = facts.other_apps.get(name, [])
     if other_apps:
         reason += (' It is also on app(s) %s: ServerPilot sends its requests to the app whose name sorts first, so '
                    'one of them never sees them; remove it where it does not belong.' % ', '.join(other_apps))
-    entry = {'name': name, 'status': status, 'reason': reason, 'other_apps': other_apps,
-             'addresses': dns_facts['a'] + dns_facts['aaaa'] if health.checkable(name) else [],
-             'points_to_server': points, 'listed': listed, 'covered': covered,
+    entry = {'name': name, 'status': status, 'reason': reason, 'other_apps': other_apps, 'addresses': list(addresses),
+             'points_to_server': points, 'listed': _knows(facts.listed, name), 'covered': _knows(facts.covered, name),
              'required': name in options['required']}
-    for field in FIELDS:
-        entry[field] = certificate.get(field) if certificate and certificate.get('valid') else None
+    entry.update((field, certificate.get(field) if certificate else None) for field in FIELDS)
+    entry.update(extra)
     return entry
 
 
 def _guarded(name, facts, options, probe):
-    """``probe()`` for one name; whatever it meets ends as that name's result, never as the others'."""
+    """``probe()`` (one name's entry); whatever it meets ends as that name's result, never as the others'."""
     try:
         return probe()
     except Exception as exc:  # pylint: disable=broad-except
-        entry = {'name': name, 'status': health.UNCHECKED, 'other_apps': facts.other_apps.get(name, []),
-                 'reason': '%s could not be checked: its probe failed (%s: %s). The other names are checked as usual; '
-                           'run again, and report it if it keeps happening.' % (name, type(exc).__name__, exc),
-                 'addresses': [], 'points_to_server': None, 'listed': _knows(facts.listed, name),
-                 'covered': _knows(facts.covered, name), 'required': name in options['required'],
-                 'probe_error': type(exc).__name__}
-        entry.update((field, None) for field in FIELDS)
-        return entry, {'a': [], 'aaaa': [], 'error': 'probe failed'}
+        return _entry(name, health.UNCHECKED, '%s could not be checked: its probe failed (%s: %s). The other names are '
+                      'checked as usual; run again, and report it if it keeps happening.'
+                      % (name, type(exc).__name__, exc), facts, options, probe_error=type(exc).__name__)
 
 
 def check_all(names, dns_resolver, facts, options, handshake=certificates.check):
     """Every name probed and classified, ``options['concurrency']`` at a time; returns (entries, dns facts)."""
+    dns_facts = {}  # each name's own key, written by its own thread
+
     def probe(name):
         def run():
-            dns_facts = {'a': [], 'aaaa': [], 'error': None}
-            if health.checkable(name):
-                dns_facts = probes.lookup(dns_resolver, name)
-            return check_one(name, dns_facts, facts, options, handshake), dns_facts
+            dns_facts[name] = probes.lookup(dns_resolver, name) if health.checkable(name) else {
+                'a': [], 'aaaa': [], 'error': None}
+            return check_one(name, dns_facts[name], facts, options, handshake)
         return _guarded(name, facts, options, run)
-    pairs = probes.in_parallel(probe, names, options['concurrency'])
-    return [entry for entry, dummy in pairs], dict((name, dns_facts) for name, (dummy, dns_facts) in zip(names, pairs))
+    return probes.in_parallel(probe, names, options['concurrency']), dns_facts
 
 
 def run_health(names, dns_resolver, facts, options, refresh=None, sleep=time.sleep, clock=time.monotonic,
@@ -147,7 +148,7 @@ def run_health(names, dns_resolver, facts, options, refresh=None, sleep=time.sle
                 return _wait_ended(entries, exc, warn)
         again = dict(zip(pending, probes.in_parallel(
             lambda name: _guarded(name, facts, options,
-                                  lambda: (check_one(name, dns_facts[name], facts, options, handshake), None))[0],
+                                  lambda: check_one(name, dns_facts[name], facts, options, handshake)),
             pending, options['concurrency'])))
         entries = [again.get(e['name'], e) for e in entries]
 
