@@ -69,7 +69,7 @@ options:
       - Seconds to wait for each answer once connected - the server's greeting, the login, the query's rows.
       - With O(connect_timeout) this bounds the whole read, so a server that accepts the connection and never
         answers fails the task instead of hanging it.
-      - A table locked by another session (C(mysqldump --lock-tables), a migration) is waited for about as long, then
+      - A table locked by another session (C(mysqldump --lock-tables), a migration) is waited for half as long, then
         the read fails (C(source_error=lock)).
     type: int
     default: 30

@@ -229,10 +229,10 @@ def read(settings, work, config_file=None, ca_cert=None, check_hostname=True, co
                           % (target, type(exc).__name__))
     try:
         with connection.cursor() as cursor:
-            # A lock (a backup's LOCK TABLES) is waited for a little less than the socket's own timeout, so the
-            # server says why it gave up; the session can read, never write; and every table of the run is read
-            # in one snapshot, so a concurrent edit never yields a mix of two states.
-            cursor.execute('SET SESSION lock_wait_timeout = %d' % max(1, int(query_timeout) - 1))
+            # A lock (a backup's LOCK TABLES) is waited for half the socket's own timeout, so the server has time
+            # to say why it gave up, however slow; the session can read, never write; and every table of the run
+            # is read in one snapshot, so a concurrent edit never yields a mix of two states.
+            cursor.execute('SET SESSION lock_wait_timeout = %d' % max(1, int(query_timeout) // 2))
             cursor.execute('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ')
             cursor.execute('SET SESSION TRANSACTION READ ONLY')
             cursor.execute('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY')

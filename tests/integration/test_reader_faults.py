@@ -139,7 +139,7 @@ def test_a_table_locked_by_a_backup_fails_the_read_within_query_timeout(mariadb)
     database = network(mariadb)
     lock = Lock(mariadb, database, 'wp_blogs')
     try:
-        result = run_main(main, options(mariadb, database, query_timeout=3))
+        result = run_main(main, options(mariadb, database, query_timeout=10))
     finally:
         lock.release()
     assert result['failed'] and result['source_error'] == 'lock' and result['source_part'] == 'sites', result
@@ -152,7 +152,7 @@ def test_the_role_removes_nothing_while_a_backup_locks_the_sites(standin, messy_
                                          'own-domain.example'])
     messy_network.set_dns({})
     variables = {'serverpilot_app_id': app, 'serverpilot_domains': ['network.example'], 'serverpilot_www': 'never',
-                 'serverpilot_database': dict(options(mariadb, database, query_timeout=3), login_port=mariadb.port),
+                 'serverpilot_database': dict(options(mariadb, database, query_timeout=10), login_port=mariadb.port),
                  'serverpilot_source': 'mercator', 'serverpilot_verify_ssl': False, 'serverpilot_autossl': False}
     del variables['serverpilot_database']['source']
     lock = Lock(mariadb, database, 'wp_blogs')
