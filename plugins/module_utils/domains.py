@@ -392,6 +392,23 @@ def check_removals(removed, max_removals, app_id, written=False):
                           kind='removals')
 
 
+def check_empty_source(removed, source_mappings, app_id):
+    """Refuse any removal when the mapping source that gave the list returned no mappings (None: not asked).
+
+    An emptied table, a wrong table prefix or a restore in progress looks exactly
+    like a network whose customers all left; a cap such as max_removals cannot
+    tell the two apart for a small network.
+    """
+    if source_mappings != 0 or not removed:
+        return
+    shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
+    raise DomainError('The mapping source returned no mappings, yet this run would remove %d domains from app %s (%s). '
+                      'An emptied table, a wrong table prefix or a restore in progress would strip the app, so nothing '
+                      'was changed. If the network really has no mapped domains any more, run once without '
+                      'source_mappings (the domain_mapping role: serverpilot_source_may_be_empty=true).'
+                      % (removal_count(removed), app_id, shown), kind='removals')
+
+
 def difference(old, new):
     """Names in ``new`` not in ``old`` and names in ``old`` not in ``new``, by comparison key."""
     old_keys = set(comparison_key(o) for o in old)

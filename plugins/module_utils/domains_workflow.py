@@ -39,13 +39,15 @@ def _same(first, second):
 
 
 def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, max_removals=None, wait=True,
-                 wait_timeout=300, check_mode=False, result=None, keep=None):
+                 wait_timeout=300, check_mode=False, result=None, keep=None, source_mappings=None):
     """Converge the app's list to the plan for ``wanted``; returns ``result``, filled as it goes.
 
     ``result`` (a dict) holds ``changed``, ``domains``, ``added``, ``removed``,
     ``action_id``, ``action_ids``, ``external_changes`` and ``diff``; a caller
     that catches a failure still finds in it what was written before.
-    ``keep`` (a domains.Keep) holds what an exclusive run never removes.
+    ``keep`` (a domains.Keep) holds what an exclusive run never removes;
+    ``source_mappings`` how many mappings the source of ``wanted`` returned
+    (0 refuses every removal; None: not a mapping source).
     """
     result = {} if result is None else result
     result.setdefault('action_ids', [])
@@ -58,6 +60,7 @@ def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, ma
         result['warnings'].append('App %s holds %d domains, over the current limit of %d; ServerPilot may refuse '
                                   'to add more. Remove unused domains or split them across apps.'
                                   % (app_id, len(plan.after), domains.MAX_DOMAINS))
+    domains.check_empty_source(plan.removed, source_mappings, app_id)
     domains.check_removals(plan.removed, max_removals, app_id)
     result.update(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed,
                   diff=dict(before=dict(domains=before), after=dict(domains=plan.after)))

@@ -55,6 +55,15 @@ options:
       - A cap alone cannot protect a small network (a cap of 10 lets five customers be removed at once); the
         C(multisite.serverpilot.domain_mapping) role also refuses a mapping source that returns nothing at all.
     type: int
+  source_mappings:
+    description:
+      - How many mappings the source of O(domains) returned, when a mapping source such as
+        M(multisite.serverpilot.multisite_domains_info) gave them (its C(count)).
+      - With V(0), a run that would remove any domain (O(keep) aside) is refused before any write, whatever
+        O(max_removals) says; check mode reports the same refusal. An emptied table, a wrong table prefix or a restore
+        in progress looks exactly like a network whose customers all left.
+      - Leave it unset for the one run in which the network really has no mapped domains any more.
+    type: int
   exclusive:
     description:
       - With O(state=present), make the app's list exactly the requested names (with their C(www.) forms),
@@ -203,14 +212,15 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.runner impor
 
 def work(run):
     params = run.params
-    check_bounds(params, at_least=[('max_removals', 0)])
+    check_bounds(params, at_least=[('max_removals', 0), ('source_mappings', 0)])
     wanted = domains.requested(params['domains'], params['www'], skip_under=params['www_skip_under'])
     domains.check_request(wanted, params['state'], params['exclusive'])
     keep = domains.Keep(params['keep'])
     run.result.update(requested=wanted)
     return sync_domains(run.client, params['app_id'], wanted, state=params['state'], exclusive=params['exclusive'],
                         max_removals=params['max_removals'], wait=params['wait'], wait_timeout=params['wait_timeout'],
-                        check_mode=run.check_mode, result=run.result, keep=keep)
+                        check_mode=run.check_mode, result=run.result, keep=keep,
+                        source_mappings=params['source_mappings'])
 
 
 def main():
@@ -220,6 +230,7 @@ def main():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
         max_removals=dict(type='int'),
+        source_mappings=dict(type='int'),
         www=dict(type='str', choices=list(domains.WWW_MODES), default='always'),
         www_skip_under=dict(type='list', elements='str', default=[]),
         keep=dict(type='list', elements='str', default=[]),

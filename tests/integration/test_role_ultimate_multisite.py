@@ -137,7 +137,7 @@ def test_an_emptied_table_is_refused_while_the_app_holds_one_customer_name(
                                          'solo-customer.example.com'])
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={'serverpilot_www': 'always'})
     assert rc != 0 and 'The mapping source returned no mappings' in out, out[-3000:]
-    assert 'holds 1 domains' in out and 'solo-customer.example.com' in out
+    assert 'remove 1 domains' in out and 'solo-customer.example.com' in out
     assert standin.state.writes() == []
 
 

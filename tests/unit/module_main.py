@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
@@ -23,8 +24,12 @@ def run_main(main, args, check_mode=False, diff=False):
     for pending in (ansible_warnings._global_warnings, ansible_warnings._global_deprecations):
         pending.clear()
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit) as info:
-        main()
+    # a module runs in its own process, never the controller's; importing a controller module (a filter plugin's
+    # test does) marks this process as the controller, and a module's warnings would then skip its result
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ansible_internal, 'is_controller', False)
+        with patch_module_args(args), contextlib.redirect_stdout(out), pytest.raises(SystemExit) as info:
+            main()
     result = json.loads(out.getvalue())
     assert (info.value.code == 0) is not result.get('failed', False), result
     # ansible-core 2.19 returns warnings as structured summaries; tests read their text

@@ -298,3 +298,12 @@ def test_subdomain_sites_get_no_www_form():
 def test_main_only_as_the_plugin_defines_it(name, main):
     assert rules.is_main_only(name) is main
     assert (('www.' + name) in rules.requested([name], 'main_only')) is main
+
+
+def test_an_empty_source_refuses_even_one_removal_and_only_when_it_is_empty():
+    with pytest.raises(rules.DomainError, match='returned no mappings.*remove 1 domains from app app1') as info:
+        rules.check_empty_source(['customer.example', 'www.customer.example'], 0, 'app1')
+    assert info.value.kind == 'removals' and 'serverpilot_source_may_be_empty' in info.value.msg
+    rules.check_empty_source([], 0, 'app1')                      # nothing to remove: an empty network is fine
+    rules.check_empty_source(['customer.example'], 1, 'app1')    # the source gave mappings: max_removals decides
+    rules.check_empty_source(['customer.example'], None, 'app1')  # not a mapping source

@@ -99,6 +99,20 @@ def test_max_removals_refuses_before_any_write():
     assert client.posts == []
 
 
+def test_an_empty_source_refuses_a_single_removal_before_any_write_even_in_check_mode():
+    for check_mode in (True, False):
+        client = FakeClient(domains=['network.test', 'customer.test', 'www.customer.test'])
+        with pytest.raises(CollectionError) as info:
+            domains_workflow.sync_domains(client, 'app1', ['network.test'], exclusive=True, max_removals=10,
+                                          source_mappings=0, check_mode=check_mode)
+        assert info.value.kind == 'removals' and 'returned no mappings' in info.value.msg
+        assert client.posts == []
+    # the same list from a source that gave mappings is up to max_removals
+    client = FakeClient(domains=['network.test', 'customer.test'])
+    domains_workflow.sync_domains(client, 'app1', ['network.test'], exclusive=True, max_removals=10, source_mappings=3)
+    assert client.app['domains'] == ['network.test']
+
+
 def test_a_rewrite_is_checked_against_what_it_removes():
     # another writer puts the dropped name back twice (two spellings): the re-write would remove both
     client = FakeClient(domains=['a.test', 'old.test'], other_writer={2: add('old.test', 'OLD.test')})

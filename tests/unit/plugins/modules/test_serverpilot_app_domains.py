@@ -36,6 +36,8 @@ def test_check_mode_writes_nothing(standin, args):
 @pytest.mark.parametrize('change, kind, words', [
     ({'domains': ['bad..name']}, 'invalid_input', 'Invalid domain names'),
     ({'max_removals': -1}, 'invalid_input', 'max_removals must be 0 or more'),
+    ({'source_mappings': -1}, 'invalid_input', 'source_mappings must be 0 or more'),
+    ({'domains': ['other.test'], 'exclusive': True, 'source_mappings': 0}, 'removals', 'returned no mappings'),
     ({'timeout': 0}, 'invalid_input', 'timeout must be a positive'),
     ({'app_id': 'nosuchapp'}, 'not_found', "App 'nosuchapp' was not found"),
     ({'api_key': 'wrong-key'}, 'credentials', 'SERVERPILOT_API_KEY'),

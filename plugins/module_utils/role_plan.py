@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The decisions of the domain_mapping role, as pure functions of its variables and its steps' results.
+
+The role's tasks only pass values along: ``plan`` says, once the network's
+database is read, what each step is given, and ``result`` builds the role's
+``serverpilot_result`` from what the steps returned. Both take and return plain
+values, so unit tests call them without Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+
+# keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
+EVERY_IP = ['0.0.0.0/0', '::/0']
+
+# the role variables plan() reads, without their serverpilot_ prefix
+SETTINGS = ('domains', 'domains_state', 'domains_exclusive', 'www', 'www_skip_under', 'keep', 'keep_ip_addresses',
+            'max_removals', 'source_may_be_empty', 'required_domains', 'database')
+
+
+class PlanError(CollectionError):
+    """The role's variables ask for something this run cannot do; nothing was changed."""
+
+
+def _www(www, mapped):
+    """The www mode of the sync: ``source`` is the network's own setting, which only Ultimate Multisite gives."""
+    if www != 'source':
+        return www
+    if mapped is None:
+        why = 'only an Ultimate Multisite source gives (set serverpilot_database)'
+    elif mapped.get('source') != 'ultimate_multisite':
+        why = 'only an Ultimate Multisite source gives, and this network is read from %s' % mapped.get('source')
+    elif mapped.get('www_setting') is None:
+        why = 'could not be read (see the warning above)'
+    else:
+        return mapped['www_setting']
+    raise PlanError("serverpilot_www=source follows the network's auto_create_www_subdomain setting, which %s. "
+                    'Set serverpilot_www to always, apex, main_only or never instead.' % why)
+
+
+def _www_skip_under(settings, mapped):
+    """Set by the operator, else in a database sync the operator's names and the network's own domain."""
+    if settings['www_skip_under'] is not None:
+        return list(settings['www_skip_under'])
+    if mapped is None:
+        return []
+    base = mapped.get('subdomain_base')
+    return list(settings['domains']) + ([base] if base else [])
+
+
+def plan(settings, mapped=None):
+    """What the role's steps are given, from its variables (``settings``, keys SETTINGS) and the database's read.
+
+    ``mapped`` is multisite_domains_info's result when ``settings['database']``
+    is set, else None. Returns a dict:
+
+    - ``sync``: the arguments of serverpilot_app_domains (``max_removals`` and
+      ``source_mappings`` only where they apply), or None where the run syncs
+      nothing (no names, not exclusive, no database);
+    - ``health_domains``: the names the health steps check - every name the
+      sync asks for (``www.`` forms included; none for a removal) and every
+      required one;
+    - ``required``: the names whose failure fails the run.
+    """
+    from_db = settings['database'] is not None
+    if from_db and mapped is None:
+        raise PlanError('serverpilot_database is set but the database was not read')
+    mapped = mapped if from_db else None
+    present = settings['domains_state'] == 'present'
+    www = _www(settings['www'], mapped)
+    sync = None
+    if from_db or settings['domains'] or settings['domains_exclusive']:
+        exclusive = from_db or settings['domains_exclusive']
+        names = (list(mapped['domains']) + list(mapped['custom_site_domains']) + list(settings['domains'])
+                 if from_db else list(settings['domains']))
+        sync = dict(
+            domains=names,
+            state='present' if from_db else settings['domains_state'],
+            exclusive=exclusive,
+            www=www,
+            www_skip_under=_www_skip_under(settings, mapped),
+            keep=list(settings['keep']) + (EVERY_IP if settings['keep_ip_addresses'] else []),
+        )
+        # only an exclusive sync removes names the task did not list
+        if exclusive and settings['max_removals'] is not None:
+            sync['max_removals'] = settings['max_removals']
+        # an emptied table looks exactly like a network whose customers all left
+        if from_db and not settings['source_may_be_empty']:
+            sync['source_mappings'] = mapped['count']
+    required = []
+    if present:
+        required = list(settings['domains'] if settings['required_domains'] is None else settings['required_domains'])
+    checked = []
+    if sync is not None and sync['state'] == 'present':
+        # the names the sync asks for, as serverpilot_app_domains computes them (its own check comes first)
+        checked = domains.requested(sync['domains'], sync['www'], skip_under=sync['www_skip_under'])
+    return dict(sync=sync, health_domains=_unique(checked + domains.normalise(required)), required=required)
+
+
+def _unique(names):
+    result = []
+    for name in names:
+        if name not in result:
+            result.append(name)
+    return result
+
+
+def _ran(result):
+    """A registered result of a task that ran (not skipped, not absent)."""
+    return result if result and not result.get('skipped') else None
+
+
+def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None):
+    """The role's ``serverpilot_result`` from its steps' registered results (None or skipped: the step did not run).
+
+    The AutoSSL step asks a second time only when the first said "not available
+    yet"; the later answer is the one that stands.
+    """
+    mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
+    autossl = _ran(autossl_again) or _ran(autossl_first) or {}
+    sync = sync or {}
+    health = health or {}
+    return dict(
+        app_id=app_id,
+        mapped_domains=mapped['domains'] if mapped else None,
+        domains=sync.get('domains'),
+        added=sync.get('added', []),
+        removed=sync.get('removed', []),
+        ssl=autossl.get('ssl'),
+        uncovered_domains=autossl.get('uncovered_domains', []),
+        health=health.get('domains', []),
+        summary=health.get('summary', {}),
+        health_failure=health.get('msg') if health.get('error_kind') else None,
+    )

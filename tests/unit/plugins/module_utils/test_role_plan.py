@@ -1,0 +1,136 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The domain_mapping role's decisions, called with plain values."""
+
+import pytest
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import role_plan
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+
+# the role's defaults
+DEFAULTS = dict(domains=[], domains_state='present', domains_exclusive=False, www='always', www_skip_under=None,
+                keep=[], keep_ip_addresses=True, max_removals=10, source_may_be_empty=False, required_domains=None,
+                database=None)
+DB = {'wp_config': '/srv/wp-config.php'}
+
+
+def settings(**changes):
+    return dict(DEFAULTS, **changes)
+
+
+def mapped(domains=('shop.example',), custom=(), count=None, source='ultimate_multisite', www_setting=None,
+           subdomain_base='network.test'):
+    return dict(domains=list(domains), custom_site_domains=list(custom), source=source, www_setting=www_setting,
+                count=len(domains) if count is None else count, subdomain_base=subdomain_base)
+
+
+def test_nothing_listed_and_no_database_syncs_and_checks_nothing():
+    assert role_plan.plan(settings()) == dict(sync=None, health_domains=[], required=[])
+
+
+def test_operator_names_are_synced_with_their_www_forms_and_required():
+    plan = role_plan.plan(settings(domains=['Shop.Example.com']))
+    assert plan['sync'] == dict(domains=['Shop.Example.com'], state='present', exclusive=False, www='always',
+                                www_skip_under=[], keep=['0.0.0.0/0', '::/0'])
+    # not exclusive: neither guard applies, so neither is passed
+    assert plan['health_domains'] == ['shop.example.com', 'www.shop.example.com']
+    assert plan['required'] == ['Shop.Example.com']
+
+
+def test_an_exclusive_list_carries_max_removals_and_keep_as_given():
+    plan = role_plan.plan(settings(domains=['a.test'], domains_exclusive=True, max_removals=0, keep=['stage.test'],
+                                   keep_ip_addresses=False))
+    assert plan['sync']['exclusive'] is True and plan['sync']['max_removals'] == 0
+    assert plan['sync']['keep'] == ['stage.test'] and 'source_mappings' not in plan['sync']
+
+
+def test_a_removal_checks_nothing_and_requires_nothing():
+    plan = role_plan.plan(settings(domains=['old.test'], domains_state='absent', required_domains=['old.test']))
+    assert plan['sync']['state'] == 'absent' and plan['health_domains'] == [] and plan['required'] == []
+
+
+def test_a_database_sync_is_exclusive_present_and_guarded_by_the_mapping_count():
+    plan = role_plan.plan(settings(domains=['network.test'], database=DB, domains_state='absent'),
+                          mapped(domains=['shop.example'], custom=['own.example']))
+    sync = plan['sync']
+    assert sync['domains'] == ['shop.example', 'own.example', 'network.test']
+    assert sync['state'] == 'present' and sync['exclusive'] is True
+    assert sync['max_removals'] == 10 and sync['source_mappings'] == 1
+    # subdomain sites under the operator's names and the network's own domain get no www. form
+    assert sync['www_skip_under'] == ['network.test', 'network.test']
+    assert plan['health_domains'] == ['shop.example', 'www.shop.example', 'own.example', 'www.own.example',
+                                      'network.test', 'www.network.test']
+
+
+def test_an_empty_source_passes_its_zero_unless_the_operator_says_it_may_be_empty():
+    empty = mapped(domains=[], count=0)
+    assert role_plan.plan(settings(database=DB, domains=['n.test']), empty)['sync']['source_mappings'] == 0
+    # also with no names of the operator's own: the sites' own custom domains would be all that is left
+    only_custom = role_plan.plan(settings(database=DB), mapped(domains=[], custom=['own.example'], count=0))
+    assert only_custom['sync']['source_mappings'] == 0 and only_custom['sync']['domains'] == ['own.example']
+    allowed = role_plan.plan(settings(database=DB, domains=['n.test'], source_may_be_empty=True), empty)
+    assert 'source_mappings' not in allowed['sync']
+
+
+def test_skip_under_set_by_the_operator_wins_and_a_network_without_base_adds_none():
+    assert role_plan.plan(settings(database=DB, www_skip_under=['x.test']), mapped())['sync']['www_skip_under'] == \
+        ['x.test']
+    assert role_plan.plan(settings(database=DB, domains=['n.test']),
+                          mapped(subdomain_base=None))['sync']['www_skip_under'] == ['n.test']
+
+
+def test_required_names_are_checked_even_when_not_synced():
+    plan = role_plan.plan(settings(domains=['a.test'], required_domains=['b.test'], www='never'))
+    assert plan['health_domains'] == ['a.test', 'b.test'] and plan['required'] == ['b.test']
+
+
+def test_www_source_follows_the_networks_setting():
+    plan = role_plan.plan(settings(database=DB, www='source'), mapped(www_setting='never'))
+    assert plan['sync']['www'] == 'never' and plan['health_domains'] == ['shop.example']
+
+
+@pytest.mark.parametrize('database, read, words', [
+    (None, None, 'set serverpilot_database'),
+    (DB, mapped(source='mercator'), 'this network is read from mercator'),
+    (DB, mapped(www_setting=None), 'could not be read'),
+])
+def test_www_source_without_the_setting_is_refused(database, read, words):
+    with pytest.raises(role_plan.PlanError) as info:
+        role_plan.plan(settings(database=database, www='source', domains=['a.test']), read)
+    assert words in info.value.msg and 'serverpilot_www=source' in info.value.msg
+
+
+def test_an_invalid_name_is_refused_with_the_sync_modules_own_message():
+    with pytest.raises(CollectionError, match='Invalid domain names') as info:
+        role_plan.plan(settings(domains=['bad..name']))
+    assert info.value.kind == 'invalid_input'
+
+
+def test_a_database_that_was_not_read_is_no_empty_network():
+    with pytest.raises(role_plan.PlanError, match='not read'):
+        role_plan.plan(settings(database=DB), None)
+
+
+def test_the_result_takes_the_later_autossl_answer_that_ran():
+    first = {'ssl': None, 'error_kind': 'autossl_unavailable'}
+    again = {'ssl': {'auto': True}, 'uncovered_domains': []}
+    assert role_plan.result('app1', autossl_first=first, autossl_again=again)['ssl'] == {'auto': True}
+    skipped = {'skipped': True, 'changed': False}
+    assert role_plan.result('app1', autossl_first=dict(first, ssl={'auto': False}),
+                            autossl_again=skipped)['ssl'] == {'auto': False}
+
+
+def test_the_result_of_a_run_where_steps_did_not_run():
+    assert role_plan.result('app1', sync={'skipped': True}) == dict(
+        app_id='app1', mapped_domains=None, domains=None, added=[], removed=[], ssl=None, uncovered_domains=[],
+        health=[], summary={}, health_failure=None)
+
+
+def test_the_result_says_why_health_failed_only_when_it_did():
+    health = {'domains': [{'name': 'a.test', 'status': 'ok'}], 'summary': {'ok': 1}}
+    assert role_plan.result('app1', health=health)['health_failure'] is None
+    failed = dict(health, msg='a.test is not ok', error_kind='health')
+    result = role_plan.result('app1', mapped={'domains': ['a.test']}, sync={'domains': ['a.test'], 'added': []},
+                              health=failed)
+    assert result['health_failure'] == 'a.test is not ok' and result['mapped_domains'] == ['a.test']
+    assert result['summary'] == {'ok': 1} and result['domains'] == ['a.test']
