@@ -164,9 +164,16 @@ class MariaDB:
 
     def start(self):
         user = ['--user=root'] if os.geteuid() == 0 else []
-        subprocess.run([_binary('mariadb-install-db', 'mysql_install_db'), '--no-defaults', '--datadir=' + self.datadir,
-                        '--auth-root-authentication-method=socket', '--skip-test-db'] + user,
-                       check=True, capture_output=True)
+        done = subprocess.run([_binary('mariadb-install-db', 'mysql_install_db'), '--no-defaults',
+                               '--datadir=' + self.datadir, '--auth-root-authentication-method=socket',
+                               '--skip-test-db'] + user, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError('mariadb-install-db failed (%d): %s' % (done.returncode, (done.stdout + done.stderr)[-3000:]))
+        return self.resume()
+
+    def resume(self):
+        """Start the server again on its data directory and port (after stop()): a database back from an outage."""
+        user = ['--user=root'] if os.geteuid() == 0 else []
         self.process = subprocess.Popen(
             [_binary('mariadbd', 'mysqld'), '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
              '--port=%d' % self.port, '--bind-address=127.0.0.1', '--skip-name-resolve',

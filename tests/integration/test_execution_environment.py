@@ -56,3 +56,15 @@ def test_builder_context_installs_the_run_time_needs(tmp_path):
     # dev tools stay out of the EE
     for dev in ('pytest', 'molecule', 'ansible-lint', 'trustme'):
         assert dev not in found.lower()
+
+
+def test_the_decision_environment_brings_java_17_ansible_rulebook_and_the_collection(tmp_path):
+    context = tmp_path / 'de'
+    definition = os.path.join(REPO, 'extensions', 'eda', 'decision-environment.yml')
+    run(os.path.join(BIN, 'ansible-builder'), 'create', '-f', definition, '-c', str(context))
+    build = context / '_build'
+    assert 'java-17-openjdk-headless' in (build / 'bindep.txt').read_text()
+    assert 'ansible-rulebook' in (build / 'requirements.txt').read_text()
+    assert 'multisite.serverpilot' in (build / 'requirements.yml').read_text()
+    containerfile = next(p for p in context.iterdir() if p.name in ('Containerfile', 'Dockerfile')).read_text()
+    assert 'ansible-galaxy collection install' in containerfile and 'introspect.py introspect' in containerfile
