@@ -1,6 +1,11 @@
 # shellcheck shell=bash
 # Sourced by the demos: the stand-in ServerPilot API and its world on free local ports, the environment an AWX
-# credential would inject, and a trap that stops it all. Needs .venv on PATH.
+# credential would inject, and a trap that stops it all. Run from the repository's root.
+bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$PWD/.ansible/collections"
+export ANSIBLE_PYTHON_INTERPRETER="$PWD/.venv/bin/python"
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 tls_port=$(free_port)
