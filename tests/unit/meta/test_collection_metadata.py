@@ -162,3 +162,22 @@ def test_the_error_kind_analysis_sees_what_each_workflow_raises():
     assert {'conflict', 'limit', 'removals', 'action_error'} <= kinds['serverpilot_app_domains']
     assert 'action_error' not in kinds['serverpilot_app_info']  # it never writes, so never waits for an action
     assert 'credentials' not in kinds['multisite_domains_info']  # a refused database login is a source error
+
+
+def test_the_eda_extensions_are_where_meta_says_and_both_rulebooks_are_valid_and_alike():
+    for extension in read_yaml('meta', 'extensions.yml')['extensions']:
+        assert os.path.isdir(os.path.join(REPO, 'extensions', extension['args']['ext_dir']))
+    assert os.path.exists(os.path.join(REPO, 'extensions', 'eda', 'plugins', 'event_source', 'mapping_changes.py'))
+    from ansible_rulebook.validators import Validate
+    playbook, controller = (read_yaml('extensions', 'eda', 'rulebooks', name + '.yml')[0]
+                            for name in ('sync_on_change', 'sync_on_change_controller'))
+    for rulebook in (playbook, controller):
+        Validate.rulebook([rulebook])  # ansible-rulebook's own schema
+        assert rulebook['execution_strategy'] == 'sequential'  # two syncs of one app never overlap
+    # the controller variant differs only in its action: the same source, condition and forwarded settings
+    assert playbook['sources'] == controller['sources']
+    assert [r['condition'] for r in playbook['rules']] == [r['condition'] for r in controller['rules']]
+    run, launch = playbook['rules'][0]['action']['run_playbook'], controller['rules'][0]['action']['run_job_template']
+    assert run['name'] == 'multisite.serverpilot.sync_network'
+    assert run['extra_vars'] == launch['job_args']['extra_vars'] == {'serverpilot_network': '{{ serverpilot_network }}'}
+    assert (run['retries'], run['delay']) == (launch['retries'], launch['delay'])
