@@ -173,29 +173,36 @@ def test_writer_between_our_read_and_our_write(standin, playbook):
 
 
 def test_two_runs_at_once_one_write_meeting_503_with_retry_after(standin, playbook):
-    """Two real runs add different names to one app; the first run's POST meets 503 + Retry-After while the
-    second run writes. The first run must plan again from a fresh read, not replay the list it computed
-    before the second run wrote: both names end on the app."""
+    """Two real runs add different names to one app; the first run's POST is held by the stand-in while the
+    second run writes, then answered 503 + Retry-After. The first run must plan again from a fresh read, not
+    replay the list it computed before the second run wrote: both names end on the app. The test decides when
+    the 503 goes out (after the second run's write), so a slow machine cannot reorder the two."""
     app = standin.state.add_app(domains=['a.example.com'])
-    standin.state.add_fault(status=503, count=1, method='POST', path='^/v1/apps/', retry_after=6)
+    release = threading.Event()
+    standin.state.add_fault(status=503, count=1, method='POST', path='^/v1/apps/', retry_after=1, hold=release)
     first = {}
     thread = threading.Thread(target=lambda: first.update(run=playbook(
         domains_task(app, '[first.example.com]', www='never'), name='first')))
     thread.start()
-    deadline = time.monotonic() + 60
-    while not any(e['method'] == 'POST' and e['status'] == 503 for e in standin.state.api_calls()):
+    deadline = time.monotonic() + 300
+    while not standin.state.held:
         assert time.monotonic() < deadline, 'the first run never wrote'
         time.sleep(0.05)
-    second = playbook(domains_task(app, '[second.example.com]', www='never'), name='second').results[0]
+    try:
+        second = playbook(domains_task(app, '[second.example.com]', www='never'), name='second').results[0]
+    finally:
+        release.set()
     assert not second['failed'], second
-    thread.join(120)
+    thread.join(300)
     result = first['run'].results[0]
     assert not result['failed'], first['run']
     assert sorted(standin.state.app(app)['domains']) == ['a.example.com', 'first.example.com', 'second.example.com']
     assert result['changed'] is True and result['external_changes'] == {'added': ['second.example.com'], 'removed': []}
     posts = [e for e in standin.state.api_calls() if e['method'] == 'POST']
-    # the first run's two POSTs: the refused one, and one planned from the read after the second run's write
-    assert [p['status'] for p in posts] == [503, 200, 200]
+    # the second run's write, then the first run's two: the refused one, and one planned from a fresh read
+    assert [p['status'] for p in posts] == [200, 503, 200]
+    assert posts[0]['body'] == {'domains': ['a.example.com', 'second.example.com']}
+    assert posts[1]['body'] == {'domains': ['a.example.com', 'first.example.com']}
     # a replay would have sent [a, first] again and dropped the second run's name
     assert posts[2]['body'] == {'domains': ['a.example.com', 'second.example.com', 'first.example.com']}
 

@@ -103,6 +103,8 @@ class StandInState:
             self.issuance_held = False
             # How many of the next writes come back without an actionid (no server configuration was required).
             self.omit_actionid = 0
+            # requests a fault's hold keeps waiting
+            self.held = 0
 
     # -- seeding ---------------------------------------------------------
 
@@ -142,7 +144,7 @@ class StandInState:
                 'cacerts': _fake_pem('CERTIFICATE', 'ca'), 'auto': True, 'force': force}
 
     def add_fault(self, status=None, count=1, method=None, path=None, retry_after=None, body=None,
-                  drop=False, delay=0.0, cut=False, trickle=0.0, location=None):
+                  drop=False, delay=0.0, cut=False, trickle=0.0, location=None, hold=None):
         """The next ``count`` matching requests get ``status``, or are delayed first, or dropped.
 
         ``drop=True`` closes the connection before the request is handled;
@@ -150,11 +152,13 @@ class StandInState:
         ``cut=True`` handles it and sends the headers and half the body, then closes (an answer cut off).
         ``trickle`` handles it and sends the body one byte every ``trickle`` seconds.
         ``location`` (with a 3xx ``status``) answers with that redirect, before the request is handled.
+        ``hold`` (a threading.Event, from an in-process test) keeps the request waiting until the test sets it:
+        a test decides the moment the answer goes out, never a guessed delay (``held`` counts those waiting).
         """
         with self.lock:
             self.faults.append({'status': status, 'count': count, 'method': method, 'path': path,
                                 'retry_after': retry_after, 'body': body, 'drop': drop, 'delay': delay,
-                                'cut': cut, 'trickle': trickle, 'location': location})
+                                'cut': cut, 'trickle': trickle, 'location': location, 'hold': hold})
 
     def add_mutation(self, method, path, nth=1, app_id=None, add=(), remove=()):
         """After the ``nth`` matching request is answered, another writer changes an app's domains."""
@@ -489,6 +493,10 @@ class Handler(BaseHTTPRequestHandler):
         fault = None if path.startswith('/_standin') else state.take_fault(method, path)
         if fault and fault['delay']:
             time.sleep(fault['delay'])
+        if fault and fault['hold'] is not None:
+            with state.lock:
+                state.held += 1
+            fault['hold'].wait(600)  # only a bound for a test that never releases it
         if fault and fault['drop'] and fault['drop'] != 'after':
             entry['status'] = 'dropped'
             with state.lock:
@@ -498,6 +506,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if fault and fault['status']:
                 entry['status'] = fault['status']
+                try:  # what the refused request asked for, for a test to read
+                    entry['body'] = json.loads(raw.decode('utf-8')) if raw else None
+                except ValueError:
+                    pass
                 with state.lock:
                     state.log.append(entry)
                 headers = {'Retry-After': str(fault['retry_after'])} if fault['retry_after'] is not None else {}
