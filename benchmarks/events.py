@@ -127,8 +127,7 @@ def main():
                                        'serverpilot_network': network}).start()
 
         def idle():
-            out = rulebook.output()
-            return out.count('PLAY [') == out.count('PLAY RECAP') and out.count('PLAY RECAP') > 0
+            return rulebook.idle() and rulebook.runs() > 0
 
         eda_world.wait_for(idle, bound=600, what='the initial sync')
         latencies = []

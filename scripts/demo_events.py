@@ -3,28 +3,28 @@
 """The event-driven demo (scripts/demo_events.sh starts the stand-in first): a network database, the rulebook,
 one new mapping, and the time it took to reach the app."""
 
-import json
 import os
 import sys
 import time
-import urllib.request
-from base64 import b64encode
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, 'tests'))
+sys.path[:0] = [os.path.join(REPO, '.ansible', 'collections'), os.path.join(REPO, 'tests')]
 
 import eda_world  # noqa: E402
 import mariadb_server  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotClient  # noqa: E402
 
 APP = 'demoNetworkApp01'
 
 
 def app_domains():
-    request = urllib.request.Request('%s/apps/%s' % (os.environ['SERVERPILOT_API_URL'], APP))
-    token = b64encode(('%s:%s' % (os.environ['SERVERPILOT_CLIENT_ID'], os.environ['SERVERPILOT_API_KEY'])).encode())
-    request.add_header('Authorization', 'Basic ' + token.decode())
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.load(answer)['data']['domains']
+    """The app's list, read with the collection's own client (the credentials scripts/standin_world.sh set)."""
+    client = ServerPilotClient(os.environ['SERVERPILOT_CLIENT_ID'], os.environ['SERVERPILOT_API_KEY'],
+                               os.environ['SERVERPILOT_API_URL'])
+    try:
+        return client.get_app(APP)['domains']
+    finally:
+        client.close()
 
 
 def main(workdir):
@@ -52,7 +52,7 @@ def main(workdir):
               % (rulebook.inventory, rulebook.vars_file))
         eda_world.wait_for(lambda: 'shop.example.com' in app_domains(), what='the initial sync')
         print('### The initial event synced the app: %s' % ', '.join(app_domains()))
-        eda_world.wait_for(lambda: rulebook.output().count('PLAY [') == rulebook.output().count('PLAY RECAP'))
+        eda_world.wait_for(rulebook.idle, what='the initial run to end')
         print("### A customer maps newcustomer.example.com (an INSERT into wp_wu_domain_mappings)")
         db.insert('network', 'wp_', [{'blog_id': 3, 'domain': 'newcustomer.example.com'}])
         started = time.monotonic()

@@ -69,6 +69,11 @@ class Rulebook:
         """Playbook runs the rulebook has finished (each prints one recap)."""
         return self.output().count('PLAY RECAP')
 
+    def idle(self):
+        """No playbook run in progress (each run prints its play's header, then its recap)."""
+        out = self.output()
+        return out.count('PLAY [') == out.count('PLAY RECAP')
+
     def alive(self):
         return self.process is not None and self.process.poll() is None
 

@@ -101,15 +101,8 @@ def plan(settings, mapped=None):
     if sync is not None and sync['state'] == 'present':
         # the names the sync asks for, as serverpilot_app_domains computes them (its own check comes first)
         checked = domains.requested(sync['domains'], sync['www'], skip_under=sync['www_skip_under'])
-    return dict(sync=sync, health_domains=_unique(checked + domains.normalise(required)), required=required)
-
-
-def _unique(names):
-    result = []
-    for name in names:
-        if name not in result:
-            result.append(name)
-    return result
+    # normalise also drops a required name the sync already asks for
+    return dict(sync=sync, health_domains=domains.normalise(checked + required), required=required)
 
 
 def _ran(result):

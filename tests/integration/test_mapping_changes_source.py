@@ -110,7 +110,7 @@ def test_a_stopped_database_gives_no_event_and_recovery_compares_with_the_last_g
     import mariadb_server
     own = mariadb_server.MariaDB(str(tmp_path / 'db')).start()  # stopped by this test: no other test may share it
     try:
-        args = dict(network(own, 'watch2'), interval=0.2, max_backoff=0.8, connect_timeout=2, query_timeout=4)
+        args = dict(network(own, 'watch2'), interval=0.2, max_backoff=0.8)
 
         async def scenario():
             watch = Watch(source_main, args)

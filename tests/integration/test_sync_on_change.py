@@ -59,12 +59,6 @@ def off_app(standin, app, *names):
     return lambda: not set(names) & set(standin.state.app(app)['domains'])
 
 
-def idle(rb):
-    """No playbook run in progress."""
-    out = rb.output()
-    return out.count('PLAY [') == out.count('PLAY RECAP')
-
-
 def test_initial_sync_insert_delete_and_a_burst_of_ten(standin, mariadb, tmp_path):
     app = standin.state.add_app(domains=['network.example', 'stale.example.net'])
     rb = rulebook(standin, tmp_path, app, network(mariadb, 'eda1'))
@@ -77,7 +71,7 @@ def test_initial_sync_insert_delete_and_a_burst_of_ten(standin, mariadb, tmp_pat
         eda_world.wait_for(off_app(standin, app, 'shop.example.com'), what='the deleted mapping off the app')
         assert standin.state.app(app)['domains'] == ['network.example', 'new.example.org']
 
-        eda_world.wait_for(lambda: idle(rb), what='the last run to end')
+        eda_world.wait_for(rb.idle, what='the last run to end')
         before = rb.runs()
         burst = ['bulk%d.example.com' % n for n in range(10)]
         # a bulk import: ten inserts, ten transactions, one after the other
@@ -85,7 +79,7 @@ def test_initial_sync_insert_delete_and_a_burst_of_ten(standin, mariadb, tmp_pat
         eda_world.wait_for(on_app(standin, app, *burst), what='the burst on the app')
         # a later change, once the burst is on the app: its run comes after every run the burst caused
         mariadb.insert('eda1', 'wpe_', [{'blog_id': 30, 'domain': 'sentinel.example.com'}])
-        eda_world.wait_for(lambda: on_app(standin, app, 'sentinel.example.com')() and idle(rb),
+        eda_world.wait_for(lambda: on_app(standin, app, 'sentinel.example.com')() and rb.idle(),
                            what="the later change's run")
         burst_runs = rb.runs() - before - 1
         assert 1 <= burst_runs <= 3, rb.output()[-4000:]
@@ -99,10 +93,10 @@ def test_a_database_away_for_a_while_removes_nothing_and_the_rulebook_keeps_runn
     import mariadb_server
     own = mariadb_server.MariaDB(str(tmp_path / 'db')).start()  # this test stops it: no other test shares it
     app = standin.state.add_app(domains=['network.example'])
-    rb = rulebook(standin, tmp_path, app, dict(network(own, 'eda2'), connect_timeout=2, query_timeout=4))
+    rb = rulebook(standin, tmp_path, app, network(own, 'eda2'))
     try:
         eda_world.wait_for(on_app(standin, app, 'shop.example.com'), what='the initial sync')
-        eda_world.wait_for(lambda: idle(rb), what='the initial run to end')
+        eda_world.wait_for(rb.idle, what='the initial run to end')
         synced, runs, writes = standin.state.app(app)['domains'], rb.runs(), len(standin.state.writes())
         own.stop()
         eda_world.wait_for(lambda: rb.output().count('failed in a row, no event') >= 3,
@@ -125,7 +119,7 @@ def test_an_api_answering_503_for_a_while_loses_nothing(standin, mariadb, tmp_pa
     rb = rulebook(standin, tmp_path, app, network(mariadb, 'eda3'))
     try:
         eda_world.wait_for(on_app(standin, app, 'shop.example.com'), what='the initial sync')
-        eda_world.wait_for(lambda: idle(rb), what='the initial run to end')
+        eda_world.wait_for(rb.idle, what='the initial run to end')
         # more 503s than one run's retries: that run fails, the rulebook runs it again, and the change arrives
         standin.state.add_fault(status=503, count=7, path='/v1/apps/%s$' % app)
         mariadb.insert('eda3', 'wpe_', [{'blog_id': 3, 'domain': 'during.example.org'}])
