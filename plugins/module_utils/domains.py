@@ -381,11 +381,16 @@ def removal_count(removed):
                    for r in removed)) + (len(removed) - len(set(comparison_key(r) for r in removed)))
 
 
+def first_few(names, count=5):
+    """The first ``count`` names for a message, and ', ...' when there are more."""
+    return ', '.join(names[:count]) + (', ...' if len(names) > count else '')
+
+
 def check_removals(removed, max_removals, app_id, written=False):
     """Refuse a run that would remove more than ``max_removals`` domains (None: no cap), counted by removal_count."""
     count = removal_count(removed)
     if max_removals is not None and count > max_removals:
-        shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
+        shown = first_few(removed)
         raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. %s. '
                           'If the source of the domain list is right, raise max_removals for one run.'
                           % (count, app_id, shown, max_removals, EARLIER_WRITE if written else NOTHING_CHANGED),
@@ -401,7 +406,7 @@ def check_empty_source(removed, source_mappings, app_id):
     """
     if source_mappings != 0 or not removed:
         return
-    shown = ', '.join(removed[:5]) + (', ...' if len(removed) > 5 else '')
+    shown = first_few(removed)
     raise DomainError('The mapping source returned no mappings, yet this run would remove %d domains from app %s (%s). '
                       'An emptied table, a wrong table prefix or a restore in progress would strip the app, so nothing '
                       'was changed. If the network really has no mapped domains any more, run once without '

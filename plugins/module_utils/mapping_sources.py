@@ -192,7 +192,7 @@ def _sites_own_domains(db, read, result, plugin):
             'site at that name, so it is returned in custom_site_domains and the domain_mapping role keeps it on the '
             "app. Map it in the plugin too, or change the site's address if it is stale."
             % (len(unlisted), SITES.table(read), plugin.title,
-               ', '.join(unlisted[:5]) + (', ...' if len(unlisted) > 5 else '')))
+               domains.first_few(unlisted)))
 
 
 def read_network(db, source, read):
