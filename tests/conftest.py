@@ -27,6 +27,7 @@ for path in (COLLECTIONS, TESTS):
     if path not in sys.path:
         sys.path.insert(0, path)
 
+from needs import need  # noqa: E402
 from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
 
 
@@ -57,10 +58,7 @@ def standin():
 def mariadb(tmp_path_factory):
     """A real MariaDB server for the whole session (Debian's mariadb-server; .ci/run installs it)."""
     import mariadb_server
-    if not mariadb_server.available():
-        if os.environ.get('CI'):
-            pytest.fail('mariadb-server is not installed; .ci/run installs it (apt-get install mariadb-server)')
-        pytest.skip('mariadb-server is not installed here (apt-get install mariadb-server)')
+    need(mariadb_server.available(), 'mariadb-server', 'apt-get install mariadb-server')
     server = mariadb_server.MariaDB(str(tmp_path_factory.mktemp('mariadb'))).start()
     yield server
     server.stop()
@@ -116,10 +114,7 @@ class MessyNetwork:
 @pytest.fixture
 def messy_network(standin, tmp_path):
     from stand_in.dns_server import dnsmasq_binary
-    if not dnsmasq_binary():
-        if os.environ.get('CI'):
-            pytest.fail('dnsmasq is not installed; .ci/run installs it (apt-get install dnsmasq-base)')
-        pytest.skip('dnsmasq is not installed here (apt-get install dnsmasq-base)')
+    need(dnsmasq_binary(), 'dnsmasq', 'apt-get install dnsmasq-base')
     world = MessyNetwork(standin, str(tmp_path)).start()
     yield world
     world.stop()

@@ -31,28 +31,21 @@ OPTIONS = {'DB_NAME': ('database',), 'DB_USER': ('login_user',), 'DB_PASSWORD': 
 
 
 def parse_wp_config(text, path='wp-config.php'):
-    """The database settings of a wp-config.php, read as PHP statements: the file is never executed.
+    """The database settings of a wp-config.php as PHP has them when the file loads WordPress: the file is
+    evaluated by php.evaluate, never executed.
 
-    Returns {setting: (line, value)} for the SETTINGS the file assigns, value a string or php.Code() (an
-    expression, never evaluated). A setting given twice with different values is refused with its line numbers:
-    PHP keeps the first ``define`` and the last ``$table_prefix``, but a file like that usually holds a stale
-    copy, and a guess here would sync the network from the wrong tables. The message never shows a value.
+    Returns {setting: (line, value)} for the SETTINGS the file sets, value a string (exactly PHP's), php.Code()
+    (an expression, never evaluated) or php.Unsure (a form the reader cannot follow may set it: a condition, an
+    include, a compound assignment of an unknown value, the same setting set twice with different values).
+    Raises SourceError where PHP would not read the file at all, or would read it differently from server to
+    server. No message ever shows a value.
     """
     try:
-        assigned = php.assignments(text)
+        found = php.evaluate(text, SETTINGS)
     except ValueError as exc:
         raise SourceError('wp_config', 'wp_config %s cannot be read as PHP (%s). Give the settings as module '
                                        'options instead.' % (path, exc))
-    seen = {}
-    for name, line, value in assigned:
-        if name in SETTINGS:
-            seen.setdefault(name, []).append((line, value))
-    for name, places in sorted(seen.items()):
-        if len(set(value for line, value in places)) > 1:
-            raise SourceError('wp_config', '%s sets %s %d times with different values (lines %s). Remove the stale '
-                                           'one, or give the setting as a module option.'
-                              % (path, name, len(places), ', '.join(str(line) for line, value in places)))
-    return dict((name, places[0]) for name, places in seen.items())
+    return dict((name, found[name]) for name in SETTINGS if name in found)
 
 
 def read_wp_config(path):
@@ -81,6 +74,12 @@ def wp_config_settings(path, params):
     if missing:
         raise SourceError('wp_config', 'wp_config %s does not set %s. Give %s as module options instead.'
                           % (path, ', '.join(missing), ', '.join(OPTIONS[name][0] for name in missing)))
+    unsure = [(name, found[name][1]) for name in needed if isinstance(found[name][1], php.Unsure)]
+    if unsure:
+        raise SourceError('wp_config', 'wp_config %s: %s. The reader takes only what it can read exactly as PHP does, '
+                                       'and PHP may have another value there. Give %s as module options instead.'
+                          % (path, '; '.join('%s %s' % (name, value.why) for name, value in unsure),
+                             ', '.join(OPTIONS[name][0] for name, value in unsure)))
     code = [(name, found[name][0]) for name in needed if isinstance(found[name][1], php.Code)]
     if code:
         raise SourceError('wp_config', 'wp_config %s sets %s to PHP code, not a plain string literal, and the reader '

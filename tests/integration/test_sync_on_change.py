@@ -9,6 +9,7 @@ import os
 import pytest
 
 import eda_world
+from needs import need
 from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID
 
 pytestmark = pytest.mark.integration
@@ -17,11 +18,8 @@ PASSWORD = 'eda-reader-pw-7'
 
 @pytest.fixture(autouse=True)
 def engine():
-    if not eda_world.available():
-        if os.environ.get('CI'):
-            pytest.fail('ansible-rulebook or Java 17 is missing; .ci/run installs openjdk-17-jre-headless and '
-                        'scripts/setup.sh ansible-rulebook')
-        pytest.skip('ansible-rulebook needs Java 17 (apt-get install openjdk-17-jre-headless)')
+    need(eda_world.available(), 'ansible-rulebook or Java 17',
+         'apt-get install openjdk-17-jre-headless; scripts/setup.sh installs ansible-rulebook')
 
 
 def network(server, database):

@@ -6,11 +6,11 @@ mark as spam and re-map sites - read through that wp-config.php, and compared wi
 serves."""
 
 import itertools
-import os
 
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.modules.multisite_domains_info import main
+from needs import need
 from unit.module_main import run_main
 
 pytestmark = pytest.mark.integration
@@ -20,11 +20,8 @@ _names = itertools.count()
 @pytest.fixture
 def wordpress(mariadb, tmp_path):
     import wordpress_world
-    if not wordpress_world.available():
-        if os.environ.get('CI'):
-            pytest.fail('wordpress, php-cli or php-mysql is not installed; .ci/run installs them')
-        pytest.skip('Debian\'s wordpress, php-cli and php-mysql are not installed here '
-                    '(apt-get install --no-install-recommends wordpress php-cli php-mysql)')
+    need(wordpress_world.available(), "Debian's wordpress, php-cli or php-mysql",
+         'apt-get install --no-install-recommends wordpress php-cli php-mysql')
 
     def make(domain):
         return wordpress_world.WordPressNetwork(mariadb, str(tmp_path / ('wp%d' % next(_names))),

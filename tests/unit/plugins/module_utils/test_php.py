@@ -12,7 +12,7 @@ CODE = php.Code()
 
 
 def assigned(text):
-    return dict((name, value) for name, line, value in php.assignments('<?php\n' + text))
+    return dict((name, value) for name, (line, value) in php.evaluate('<?php\n' + text).items())
 
 
 @pytest.mark.parametrize('text, name, value', [
@@ -29,41 +29,81 @@ def assigned(text):
     ('define("DB_NAME", "db_{$suffix}");', 'DB_NAME', CODE),
     ('define("DB_NAME", "db_\\$suffix");', 'DB_NAME', 'db_$suffix'),
     ("const DB_USER = 'constant_user';", 'DB_USER', 'constant_user'),
+    ("DEFINE('DB_USER', 'upper'); \\define('DB_NAME', 'qualified');", 'DB_USER', 'upper'),
+    # WordPress's own idiom: defined here only where nothing defined it before
     ("if ( ! defined('DB_HOST') ) { define('DB_HOST', 'db:3307'); }", 'DB_HOST', 'db:3307'),
+    ("define('DB_HOST', 'first'); if ( ! defined('DB_HOST') ) { define('DB_HOST', 'db:3307'); }", 'DB_HOST', 'first'),
     ("define('WP_HOME', 'x') ?>\n<p>html</p>\n<?php $table_prefix = 'after_';", '$table_prefix', 'after_'),
     ("$x = <<<EOT\n$table_prefix = 'inside_';\nEOT;\n$table_prefix = 'outside_';", '$table_prefix', 'outside_'),
     ("$table_prefix = 'a_' # a comment with ; in it\n;", '$table_prefix', 'a_'),
+    # PHP's compound assignments, where the value before is known
+    ("$table_prefix = 'wp_'; $table_prefix .= 'net2_';", '$table_prefix', 'wp_net2_'),
+    ("$table_prefix ??= 'wpq_';", '$table_prefix', 'wpq_'),
+    ("$table_prefix = 'a_'; $table_prefix ??= 'wpq_';", '$table_prefix', 'a_'),
+    # an old Mac file: a one-line comment ends at \r, so the next line is code
+    ("// note\r$table_prefix = 'cr_';", '$table_prefix', 'cr_'),
+    ("# note ?> <?php $table_prefix = 'tag_';", '$table_prefix', 'tag_'),
+    # what WordPress reads is what is set when wp-settings.php loads
+    ("$table_prefix = 'a_';\nrequire_once ABSPATH . 'wp-settings.php';\n$table_prefix = 'late_';", '$table_prefix',
+     'a_'),
 ])
-def test_statements_are_read_as_statements(text, name, value):
+def test_statements_are_read_as_php_runs_them(text, name, value):
     assert assigned(text)[name] == value
 
 
 @pytest.mark.parametrize('text', [
     "// $table_prefix = 'commented_';",
     "/* $table_prefix = 'commented_'; */",
-    "$GLOBALS['table_prefix'] = 'elsewhere_';",
-    "$table_prefix .= 'more_';",
-    "$table_prefix == 'compared_';",
     "$object->table_prefix = 'property_';",
     "echo '$table_prefix = \"in a string\";';",
+    "return; $table_prefix = 'after_return_';",
 ])
-def test_what_is_no_assignment_of_table_prefix(text):
+def test_what_sets_no_table_prefix(text):
     assert '$table_prefix' not in assigned(text)
+
+
+@pytest.mark.parametrize('text, why', [
+    ("$GLOBALS['table_prefix'] = 'elsewhere_';", 'writes through $GLOBALS'),
+    ("$table_prefix .= 'more_';", "is changed with '.='"),
+    ("$table_prefix = 'a_'; $table_prefix == 'compared_';", 'is used on line 2 in an expression'),
+    ("if (getenv('X')) { $table_prefix = 'cond_'; }", 'under a condition or in a block'),
+    ("if (getenv('X')): $table_prefix = 'alt_'; endif;", 'under a condition or in a block'),
+    ("if (getenv('X')) $table_prefix = 'braceless_';", 'in an expression'),
+    ("function f() { global $table_prefix; $table_prefix = 'f_'; } $table_prefix = 'a_';", 'inside a function'),
+    ("$n = 'table_prefix'; $$n = 'vv_';", 'variable variable'),
+    ("extract(array('table_prefix' => 'x_'));", 'extract()'),
+    ("require 'local.php'; $table_prefix = 'a_';", 'includes another file'),
+    ("if (getenv('X')) { exit; } $table_prefix = 'a_';", 'may stop the file before it (exit)'),
+    ("$table_prefix = 'a_'; $table_prefix = 'b_';", 'set twice with different values (lines 2, 2)'),
+])
+def test_what_the_reader_cannot_follow_is_unsure_with_its_line(text, why):
+    value = php.evaluate('<?php\n' + text, ['$table_prefix'])['$table_prefix'][1]
+    assert isinstance(value, php.Unsure) and why in value.why and value.line == 2
 
 
 def test_lines_are_the_statements_own():
     text = "<?php\n/* one\ntwo */ define('DB_NAME',\n  'x'); $table_prefix\n = 'p_';\n"
-    assert php.assignments(text) == [('DB_NAME', 3, 'x'), ('$table_prefix', 4, 'p_')]
+    assert php.evaluate(text) == {'DB_NAME': (3, 'x'), '$table_prefix': (4, 'p_')}
+    assert php.evaluate("<?php\r\r$table_prefix = 'p_';")['$table_prefix'][0] == 3
 
 
-def test_an_unclosed_string_is_refused():
+@pytest.mark.parametrize('text, words', [
+    ("<?php\n\ndefine('DB_NAME', 'x);\n", 'line 3'),
+    ("<?php\n/* never closed", 'comment opened on line 2'),
+    ("<? $table_prefix = 'short_';", 'short_open_tag'),
+    ("<?php\n#[Attribute]\n$table_prefix = 'x_';", 'PHP 7 reads as a comment'),
+    ("<?php\nif (1) { $table_prefix = 'x_';", 'unclosed'),
+    ("<?php\nconst DB_NAME = getenv('X');", 'no constant expression'),
+    ('<?php\ndefine("DB_NAME", "\\u{110000}");', 'no character'),
+])
+def test_what_php_would_not_read_or_reads_differently_is_refused(text, words):
     with pytest.raises(ValueError) as info:
-        php.assignments("<?php\n\ndefine('DB_NAME', 'x);\n")
-    assert 'line 3' in str(info.value)
+        php.evaluate(text)
+    assert words in str(info.value)
 
 
-def test_no_php_at_all_assigns_nothing():
-    assert php.assignments("$table_prefix = 'x';") == []
+def test_no_php_at_all_sets_nothing():
+    assert php.evaluate("$table_prefix = 'x';") == {}
 
 
 @pytest.mark.parametrize('literal, expected', [

@@ -147,11 +147,33 @@ def test_php_string_rules(text, expected):
     assert wpdb.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == (2, expected)
 
 
-def test_line_numbers_survive_block_comments():
-    text = "<?php\n/* one\ntwo\nthree */\n$table_prefix = 'a_';\n$table_prefix = 'b_';\n"
+def test_line_numbers_survive_block_comments(tmp_path):
+    path = tmp_path / 'wp-config.php'
+    path.write_text(FULL + "/* one\ntwo\nthree */\n$table_prefix = 'a_';\n$table_prefix = 'b_';\n")
     with pytest.raises(wpdb.SourceError) as info:
-        wpdb.parse_wp_config(text)
-    assert '(lines 5, 6)' in info.value.msg and 'a_' not in info.value.msg
+        wpdb.connection_settings(params(wp_config=str(path)))
+    assert '(lines 9, 10)' in info.value.msg and 'a_' not in info.value.msg and 'Give table_prefix' in info.value.msg
+
+
+@pytest.mark.parametrize('tail, words', [
+    ("$table_prefix = 'wp_';\nif ( getenv('NET2') ) { $table_prefix = 'net2_'; }\n",
+     '$table_prefix is used on line 7 under a condition or in a block'),
+    ("require __DIR__ . '/wp-config-local.php';\n$table_prefix = 'wp_';\n", 'may be set on line 6, which includes another file'),
+    ("$table_prefix .= 'net2_';\n", "is changed with '.=' on line 6 where the reader cannot know its value"),
+])
+def test_a_setting_php_may_hold_otherwise_is_refused_with_its_line(tmp_path, tail, words):
+    path = tmp_path / 'wp-config.php'
+    path.write_text(FULL + tail)
+    with pytest.raises(wpdb.SourceError) as info:
+        wpdb.connection_settings(params(wp_config=str(path)))
+    assert info.value.source_kind == 'wp_config' and words in info.value.msg
+    assert 'table_prefix as module options' in info.value.msg
+
+
+def test_a_compound_prefix_is_read_to_phps_value(tmp_path):
+    path = tmp_path / 'wp-config.php'
+    path.write_text(FULL + "$table_prefix = 'wp_';\n$table_prefix .= 'net2_';\n")
+    assert wpdb.connection_settings(params(wp_config=str(path)), exists=lambda p: False)['table_prefix'] == 'wp_net2_'
 
 
 def test_the_option_files_target_is_what_messages_name(tmp_path):
