@@ -91,7 +91,9 @@ class SourceError(CollectionError):
     """A failure of the network's database read: ``error_kind`` is ``source``, ``source_kind`` (returned as
     ``source_error``) says what went wrong - connect, connection_lost, timeout, lock, credentials, grants,
     database, table, query, wp_config, table_prefix, stages, network_id, settings, ambiguous (auto cannot tell
-    which source, or several exist) or shape (a table is not the named source's). ``part`` (returned as
+    which source, or several exist, or another plugin shows signs), plugin_table_missing (auto sees a plugin meant
+    but not its table: a restore, a plugin removed without its mappings) or shape (a table is not the named
+    source's). ``part`` (returned as
     ``source_part``) names the part of the read that failed, where one did."""
 
     kind = 'source'

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, php
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins import BY_NAME, PLUGINS
@@ -75,9 +75,51 @@ def fitting(found, read):
     return candidates
 
 
-def detect(found, read):
-    """The plugin of a network whose visible tables and columns are ``found``: (plugin, why). Refuses rather
-    than guesses."""
+ACTIVE_PLUGINS = 'active_sitewide_plugins'  # the network's network-activated plugins: {file: time}
+
+
+def signs_query(read):
+    """The network options that say which mapping plugin is meant: its network-activated plugins and the
+    options each plugin keeps ({prefix}sitemeta)."""
+    keys = [ACTIVE_PLUGINS] + [key for plugin in PLUGINS for key in plugin.option_keys]
+    return ('SELECT meta_key, meta_value FROM `%s` WHERE site_id = %%s AND meta_key IN (%s)'
+            % (table(read.prefix, 'sitemeta'), placeholders(keys)), [read.network] + keys)
+
+
+def signs(rows):
+    """{plugin name: [what says it is meant]} from the rows of signs_query; a plugin with no sign is absent.
+
+    active_sitewide_plugins that cannot be parsed fails the read: detection without it could switch plugins."""
+    found = {}
+    for row in rows:
+        if row['meta_key'] != ACTIVE_PLUGINS:
+            for plugin in PLUGINS:
+                if row['meta_key'] in plugin.option_keys:
+                    found.setdefault(plugin.name, []).append('its network option %s' % row['meta_key'])
+            continue
+        try:
+            active = php.unserialize(row['meta_value'] or b'a:0:{}')
+        except ValueError as exc:
+            raise SourceError('settings', "The network's %s cannot be parsed (%s), so source: auto cannot tell which "
+                                          'mapping plugin is active. Name the source.' % (ACTIVE_PLUGINS, exc),
+                              part='signs')
+        for path in sorted(str(key) for key in (active if isinstance(active, dict) else {})):
+            for plugin in PLUGINS:
+                if path.rsplit('/', 1)[-1] in plugin.plugin_files:
+                    found.setdefault(plugin.name, []).insert(0, 'network-active (%s)' % path)
+    return found
+
+
+def _said(found):
+    return '; '.join('%s: %s' % (BY_NAME[name].title, ', '.join(what)) for name, what in sorted(found.items()))
+
+
+def detect(found, read, seen=None):
+    """The plugin of a network whose visible tables and columns are ``found`` and whose signs (signs()) are
+    ``seen``: (plugin, why). Never switches: a plugin table is read only where no other plugin shows a sign, and
+    WordPress's own mapping only where no mapping plugin shows any (a restore that has not reached the plugin's
+    table yet, a plugin removed without migrating its mappings). Refuses rather than guesses."""
+    seen = dict(seen or {})
     candidates = fitting(found, read)
     if len(candidates) > 1:
         raise SourceError('ambiguous', 'Several mapping sources exist: %s. A migration often leaves the old '
@@ -86,6 +128,9 @@ def detect(found, read):
                              _either([p for c, t in candidates for p in c])), part='tables')
     if candidates:
         (which, name), = candidates
+        signed = [p for p in which if p.name in seen]
+        if len(which) > 1 and len(signed) == 1:
+            which = signed  # one table shape, two plugins: the network's own signs say which
         if len(which) > 1:
             raise SourceError('ambiguous', '%s has the columns %s, which %s each create, and they read its rows '
                                            'differently (%s). Name the plugin the network runs (%s).'
@@ -93,11 +138,28 @@ def detect(found, read):
                                  '; '.join('%s: active is %s' % (p.title, p.active_means) for p in which),
                                  _either(which)), part='tables')
         plugin = which[0]
+        others = dict((n, what) for n, what in seen.items() if n != plugin.name)
+        if others:
+            raise SourceError('ambiguous', 'source: auto found %s (%s), but the network shows signs of another '
+                                           'mapping plugin (%s). Reading either could drop the other\'s domains; '
+                                           'name the source the network uses now (%s).'
+                              % (plugin.title, name, _said(others),
+                                 _either([plugin] + [BY_NAME[n] for n in sorted(others)])), part='tables')
         extra = [c for c in plugin.extra_columns if c in found[name]]
-        return plugin, 'auto: %s%s' % (name, ' with column %s' % extra[-1] if extra else '')
+        return plugin, 'auto: %s%s%s' % (name, ' with column %s' % extra[-1] if extra else '',
+                                         ' and %s' % _said({plugin.name: seen[plugin.name]}) if plugin.name in seen
+                                         else '')
     for plugin in PLUGINS:
         if plugin.fallback and plugin.table(read) in found:
-            return plugin, 'auto: no mapping plugin table, so the sites of %s' % plugin.table(read)
+            if seen or read.config_signs:
+                raise SourceError(
+                    'plugin_table_missing',
+                    'No mapping plugin table exists under %r, yet %s. A restore that has not reached the plugin\'s '
+                    'table, or a plugin removed without migrating its mappings, looks exactly like this; reading '
+                    "WordPress's own mapping now would remove that plugin's domains. Wait for the restore; if the "
+                    'network really maps its domains with WordPress alone now, name it (source: wordpress).'
+                    % (read.prefix, '; '.join(([_said(seen)] if seen else []) + read.config_signs)), part='tables')
+            return plugin, 'auto: no mapping plugin table and no sign of one, so the sites of %s' % plugin.table(read)
     raise SourceError('table', 'No multisite tables under table_prefix %r in this database (looked for %s). Check '
                                'database and table_prefix, and that the user may SELECT them: detection sees only '
                                'the tables a user has privileges on.'
@@ -141,6 +203,7 @@ def to_domains(plugin, rows, network_domain):
     A row the plugin cannot read, or whose domain is malformed, is set apart in ``invalid``, never passed on.
     """
     names, mappings, invalid, subdomains = [], [], [], []
+    named, listed = set(), set()  # what names and subdomains hold: membership in constant time, order kept
     base = subdomain_base(network_domain)
     for row in rows:
         try:
@@ -153,11 +216,13 @@ def to_domains(plugin, rows, network_domain):
         name = found['domain']
         found['custom'] = name not in (network_domain, base) and not domains.is_under(name, [base])
         if plugin.lists_sites and not found['custom']:
-            if name not in (network_domain, base) and name not in subdomains:
+            if name not in (network_domain, base) and name not in listed:
+                listed.add(name)
                 subdomains.append(name)
             continue
         mappings.append(found)
-        if plugin.served(found) and name not in names:
+        if plugin.served(found) and name not in named:
+            named.add(name)
             names.append(name)
     return names, mappings, invalid, subdomains
 
@@ -185,7 +250,8 @@ def _sites_own_domains(db, read, result, plugin):
     rows = db.rows(SITES.query(Read(read.prefix, read.network_id, True, read.blog_ids), None), 'sites',
                    "the sites' own addresses (%s)" % SITES.table(read))
     names = to_domains(SITES, rows, result['network_domain'])[0]
-    unlisted = result['custom_site_domains'] = [name for name in names if name not in result['domains']]
+    mapped = set(result['domains'])
+    unlisted = result['custom_site_domains'] = [name for name in names if name not in mapped]
     if unlisted:
         result['problems'].append(
             '%d live site(s) have a custom domain of their own in %s that %s does not list (%s): WordPress serves each '
@@ -202,8 +268,12 @@ def read_network(db, source, read):
     found = {}
     for row in db.rows(columns_query(tables_to_look_at(read)), 'tables', 'which tables exist (information_schema)'):
         found.setdefault(row['TABLE_NAME'], set()).add(row['COLUMN_NAME'])
+    seen = None
     if source == 'auto':
-        plugin, reason = detect(found, read)
+        # no table visible at all: detection says so, with what to grant
+        seen = signs(db.rows(signs_query(read), 'signs', "the network's active plugins and plugin options (%s)"
+                             % table(read.prefix, 'sitemeta'))) if found else {}
+        plugin, reason = detect(found, read, seen)
     else:
         plugin, reason = BY_NAME[source], 'named'
         check_named(plugin, found, read)
@@ -211,7 +281,7 @@ def read_network(db, source, read):
     rows = db.rows(plugin.query(read, found.get(plugin.table(read))), 'mappings',
                    '%s mappings (%s)' % (plugin.title, plugin.table(read)))
     names, mappings, invalid, subdomains = to_domains(plugin, rows, network_domain)
-    result = dict(source=plugin.name, source_reason=reason, domains=names, mappings=mappings, count=len(mappings),
+    result = dict(source=plugin.name, source_reason=reason, source_signs=seen, domains=names, mappings=mappings, count=len(mappings),
                   invalid_rows=invalid, network_domain=network_domain, subdomain_base=subdomain_base(network_domain),
                   subdomain_sites=subdomains, table=plugin.table(read), custom_site_domains=[], problems=[])
     if not plugin.lists_sites:
@@ -241,9 +311,9 @@ def argument_spec():
 
 def read_from(params, source):
     """The whole read the module options ask for: (result, warnings)."""
-    result = wordpress_db.read_with(params, lambda db, prefix: read_network(db, source, Read(
-        prefix, params['network_id'], params['active_only'], params['blog_ids'], params['stages'],
-        params['read_www_setting'])))
+    result = wordpress_db.read_with(params, lambda db, settings: read_network(db, source, Read(
+        settings['table_prefix'], params['network_id'], params['active_only'], params['blog_ids'], params['stages'],
+        params['read_www_setting'], settings['config_signs'])))
     warnings = ['Skipped mapping row %s (blog %s): domain %r %s; fix it in %s.'
                 % ('id %s' % row['id'] if row['id'] is not None else 'of the site', row['blog_id'], row['domain'],
                    row['reason'], BY_NAME[result['source']].title)

@@ -26,6 +26,9 @@ DEFAULT_SOCKETS = ('/run/mysqld/mysqld.sock', '/var/run/mysqld/mysqld.sock', '/t
 
 # wp-config.php's settings the reader takes, and the option that replaces each.
 SETTINGS = ('DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', '$table_prefix')
+# what wp-config.php may say about the network's domain mapping: WordPress loads wp-content/sunrise.php, the
+# drop-in domain-mapping plugins install, wherever SUNRISE is defined, whatever its value (wp-includes/ms-settings.php)
+SIGNS = ('SUNRISE',)
 OPTIONS = {'DB_NAME': ('database',), 'DB_USER': ('login_user',), 'DB_PASSWORD': ('login_password',),
            'DB_HOST': ('login_host', 'login_unix_socket'), '$table_prefix': ('table_prefix',)}
 
@@ -41,11 +44,11 @@ def parse_wp_config(text, path='wp-config.php'):
     server. No message ever shows a value.
     """
     try:
-        found = php.evaluate(text, SETTINGS)
+        found = php.evaluate(text, SETTINGS + SIGNS)
     except ValueError as exc:
         raise SourceError('wp_config', 'wp_config %s cannot be read as PHP (%s). Give the settings as module '
                                        'options instead.' % (path, exc))
-    return dict((name, found[name]) for name in SETTINGS if name in found)
+    return dict((name, found[name]) for name in SETTINGS + SIGNS if name in found)
 
 
 def read_wp_config(path):
@@ -61,14 +64,22 @@ def read_wp_config(path):
     return parse_wp_config(raw.decode('utf-8', 'surrogateescape'), path)
 
 
-def wp_config_settings(path, params):
+def config_signs(path, found):
+    """What the parsed wp-config.php at ``path`` says of a mapping plugin, as sentences for detection."""
+    if 'SUNRISE' not in found:
+        return []
+    return ['%s defines SUNRISE (line %d), so WordPress loads a sunrise.php drop-in, which domain-mapping plugins '
+            'install' % (path, found['SUNRISE'][0])]
+
+
+def wp_config_settings(path, params, found=None):
     """The settings of the wp-config.php at ``path`` that no option replaces: {setting: value}.
 
     A setting the file lacks, or sets to an expression (``getenv('WP_TABLE_PREFIX') ?: 'wpx_'``, the official
     image's ``getenv_docker(...)``), is refused with its line unless its option is given: the controller's
     environment is not the web server's, and a default would read another network's tables.
     """
-    found = read_wp_config(path)
+    found = read_wp_config(path) if found is None else found
     needed = [name for name in SETTINGS if not any(params.get(option) is not None for option in OPTIONS[name])]
     missing = [name for name in needed if name not in found]
     if missing:
@@ -101,9 +112,11 @@ def parse_db_host(value):
 def connection_settings(params, exists=os.path.exists):
     """What to connect with: explicit options win over wp-config.php, which wins over the option file."""
     settings = {'host': None, 'port': None, 'unix_socket': None, 'user': None, 'password': None,
-                'database': None, 'table_prefix': None}
+                'database': None, 'table_prefix': None, 'config_signs': []}
     if params.get('wp_config'):
-        wp = wp_config_settings(params['wp_config'], params)
+        found = read_wp_config(params['wp_config'])
+        settings['config_signs'] = config_signs(params['wp_config'], found)
+        wp = wp_config_settings(params['wp_config'], params, found)
         if 'DB_HOST' in wp:
             settings.update(parse_db_host(wp['DB_HOST']))
         settings.update(user=wp.get('DB_USER'), password=wp.get('DB_PASSWORD'), database=wp.get('DB_NAME'),
@@ -291,7 +304,8 @@ def argument_spec():
 
 
 def read_with(params, work):
-    """``work(session, table_prefix)`` on the database the module options name."""
+    """``work(session, settings)`` on the database the module options name (``settings``: connection_settings,
+    its ``table_prefix`` and ``config_signs`` among them)."""
     settings = connection_settings(params)
-    return read(settings, lambda session: work(session, settings['table_prefix']), params['config_file'],
+    return read(settings, lambda session: work(session, settings), params['config_file'],
                 params['ca_cert'], params['check_hostname'], params['connect_timeout'], params['query_timeout'])

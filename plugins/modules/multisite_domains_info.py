@@ -54,11 +54,17 @@ options:
       - V(wpmudev_domain_mapping) - WPMU DEV's C({prefix}domain_mapping) (C(is_primary), C(scheme)), C(active = 1) rows.
       - V(dark_matter) - Dark Matter's C({prefix}domain_mapping) (C(is_primary), C(is_https), C(type)), C(active = 1)
         rows; its media (CDN) domains are returned in RV(mappings) but not in RV(domains).
-      - V(auto) - from the tables and their columns - C(wu_domain_mappings) means Ultimate Multisite; a
-        C(domain_mapping) table with C(is_https) or C(type) means Dark Matter, with C(scheme) (or C(is_primary) alone)
-        WPMU DEV; WordPress's own mapping when no plugin table exists. It refuses, naming the candidates, where it cannot
-        tell - Mercator and WPMU Domain Mapping create one shape and read C(active) oppositely - and where several
-        sources exist (a migration often leaves the old plugin's table behind).
+      - V(auto) - from the tables and their columns, and the network's own signs of a plugin (its network-activated
+        plugins, C(active_sitewide_plugins), and the network options each plugin keeps, in C({prefix}sitemeta); a
+        C(SUNRISE) drop-in in O(wp_config)) - C(wu_domain_mappings) means Ultimate Multisite; a C(domain_mapping)
+        table with C(is_https) or C(type) means Dark Matter, with C(scheme) (or C(is_primary) alone) WPMU DEV;
+        Mercator's shape is Mercator or WPMU Domain Mapping as the network's signs say (they read C(active)
+        oppositely); WordPress's own mapping only when no plugin table exists B(and) no plugin shows a sign.
+      - Detection never switches - it refuses, naming what it saw, where several sources exist (a migration often
+        leaves the old plugin's table behind), where another plugin than the table's shows signs (C(source_error=
+        ambiguous)), and where a plugin shows signs but its table is missing (C(source_error=plugin_table_missing)) -
+        a restore that has not reached the plugin's table yet, or a plugin removed without migrating its mappings,
+        when reading WordPress's own mapping would remove that plugin's domains. RV(source_signs) says what it saw.
       - Detection sees only the tables the user may read - grant SELECT on the database, or name the source.
       - A named plugin source whose table has another plugin's columns is refused (C(source_error=shape)).
     type: str
@@ -135,6 +141,14 @@ source_reason:
   returned: success
   type: str
   sample: "auto: wp_domain_mapping with column scheme"
+source_signs:
+  description:
+    - With O(source=auto), what the network says of each mapping plugin (network-active, its network options) - the
+      facts detection decided on; name the source the result shows to pin it. Null for a named source.
+  returned: success
+  type: dict
+  sample: {ultimate_multisite: ["network-active (ultimate-multisite/ultimate-multisite.php)",
+                                "its network option wp-ultimo_v2_settings"]}
 domains:
   description:
     - The domains the app must serve for the mappings, normalised and without duplicates, by blog ID with each site's
@@ -233,14 +247,15 @@ source_error:
   description: On a V(source) failure, what failed - V(connect), V(connection_lost), V(timeout) (no answer within
     O(query_timeout)), V(lock) (another session holds a lock on a table), V(credentials), V(grants),
     V(database), V(table), V(query), V(wp_config), V(table_prefix), V(stages), V(network_id), V(settings),
-    V(ambiguous) (O(source=auto) cannot tell, or several sources exist - name one) or V(shape) (the table is not the
-    named source's).
+    V(ambiguous) (O(source=auto) cannot tell, several sources exist, or another plugin shows signs - name one),
+    V(plugin_table_missing) (O(source=auto) sees a plugin meant but not its table - a restore in progress, a plugin
+    removed without migrating its mappings) or V(shape) (the table is not the named source's).
   returned: failure
   type: str
   sample: ambiguous
 source_part:
-  description: On a V(source) failure during the read, the part of it that failed - V(tables), V(network), V(mappings),
-    V(sites) or V(settings). Nothing the read had returned up to then is used.
+  description: On a V(source) failure during the read, the part of it that failed - V(tables), V(signs) (the
+    network's active plugins and plugin options), V(network), V(mappings), V(sites) or V(settings). Nothing the read had returned up to then is used.
   returned: failure
   type: str
   sample: sites

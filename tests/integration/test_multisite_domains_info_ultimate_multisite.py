@@ -209,15 +209,15 @@ def test_a_wrong_utf8_password_is_never_quoted(mariadb, network, playbook, tmp_p
 
 
 @pytest.mark.parametrize('extra, setting, lines', [
-    ("$table_prefix = 'old_';\n$table_prefix = 'wp_';\n", '$table_prefix', '7, 8'),
-    ("define('DB_NAME', 'stale_db');\n", 'DB_NAME', '3, 7'),
+    ("$table_prefix = 'old_';\n$table_prefix = 'wp_';\n", '$table_prefix is set', '7, 8'),
+    ("define('DB_NAME', 'stale_db');\n", 'DB_NAME is defined', '3, 7'),
 ])
 def test_a_setting_given_twice_is_refused_with_its_lines(mariadb, network, playbook, tmp_path, extra, setting,
                                                          lines):
     path = wp_config_file(tmp_path, mariadb, network, 'wpreader', "'%s'" % PASSWORD, extra=extra)
     result = playbook(task(wp_config=path, config_file='/nonexistent/my.cnf')).results[0]
     assert result['failed'] and result['source_error'] == 'wp_config', result
-    assert '%s 2 times with different values (lines %s)' % (setting, lines) in result['msg']
+    assert '%s twice with different values (lines %s)' % (setting, lines) in result['msg']
 
 
 def test_the_same_value_twice_is_fine(mariadb, network, playbook, tmp_path):

@@ -41,9 +41,12 @@ def only_blogs(read, where, args):
 class Read(object):
     """What one read asks for: the options, as plain values."""
 
-    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, settings=True):
+    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, settings=True,
+                 config_signs=()):
         self.prefix, self.network_id, self.active_only = prefix, network_id, active_only
         self.blog_ids, self.stages, self.settings = blog_ids, stages, settings
+        # what wp-config.php says of a mapping plugin (a SUNRISE drop-in), for detection
+        self.config_signs = list(config_signs)
 
     @property
     def network(self):
@@ -61,6 +64,10 @@ class MappingPlugin(object):
     marks = ()           # columns only this plugin adds: one of them must be there (none: any table of the shape)
     lists_sites = False  # its rows are the sites themselves (WordPress's own mapping), not mappings of them
     fallback = False     # the source when no plugin table exists
+    # signs on the network that the plugin is meant, table or not: the file names of its main plugin file in the
+    # network's active_sitewide_plugins, and network options ({prefix}sitemeta) it keeps
+    plugin_files = ()
+    option_keys = ()
 
     def table(self, read):
         return table(read.prefix, self.table_name)

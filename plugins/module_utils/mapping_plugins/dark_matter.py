@@ -21,6 +21,8 @@ class DarkMatter(DomainMappingTable):
     title = 'Dark Matter'
     extra_columns = ('is_primary', 'is_https', 'type')
     marks = ('is_https', 'type')
+    plugin_files = ('dark-matter.php',)
+    option_keys = ('dark_matter_version', 'dark_matter_db_version')  # written when it creates its table
 
     def mapping(self, row):
         found = super(DarkMatter, self).mapping(row)

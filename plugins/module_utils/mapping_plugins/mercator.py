@@ -16,6 +16,7 @@ class Mercator(DomainMappingTable):
     name = 'mercator'
     title = 'Mercator'
     primary_column = None
+    plugin_files = ('mercator.php',)  # usually a must-use plugin, which no option lists
 
 
 PLUGIN = Mercator()

@@ -46,6 +46,9 @@ class UltimateMultisite(MappingPlugin):
     name = 'ultimate_multisite'
     title = 'Ultimate Multisite'
     columns = ('id', 'blog_id', 'domain', 'active', 'primary_domain', 'secure', 'stage')
+    # not wp-ultimo.php: WP Ultimo 1.x had that file too, and mapped through Mercator's table
+    plugin_files = ('ultimate-multisite.php',)
+    option_keys = (SETTINGS_KEY,)
 
     def table(self, read):
         """The main network's table, or since Ultimate Multisite 2.4.8 ``wu_<id>_domain_mappings`` for another

@@ -19,6 +19,8 @@ class WPMUDomainMapping(DomainMappingTable):
     active_filter = False  # active marks the primary domain, not whether the row is mapped
     active_means = 'the primary domain, every row being mapped'
     primary_column = 'active'
+    plugin_files = ('domain_mapping.php',)
+    option_keys = ('dm_ipaddress', 'dm_cname')  # its network settings: the server's address or CNAME
 
     def mapping(self, row):
         found = super(WPMUDomainMapping, self).mapping(row)

@@ -20,6 +20,7 @@ class WPMUDEVDomainMapping(DomainMappingTable):
     title = 'WPMU DEV Domain Mapping'
     extra_columns = ('is_primary', 'scheme')
     marks = ('is_primary', 'scheme')
+    plugin_files = ('domain-mapping.php',)
 
     def mapping(self, row):
         found = super(WPMUDEVDomainMapping, self).mapping(row)

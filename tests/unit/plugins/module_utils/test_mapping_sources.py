@@ -47,7 +47,7 @@ def test_auto_finds_ultimate_multisite_per_network():
 
 
 def test_without_a_plugin_table_the_sites_themselves_are_the_source():
-    assert detect(CORE) == ('wordpress', 'auto: no mapping plugin table, so the sites of wp_blogs')
+    assert detect(CORE) == ('wordpress', 'auto: no mapping plugin table and no sign of one, so the sites of wp_blogs')
 
 
 def test_mercators_shape_is_refused_naming_both_plugins():
@@ -180,6 +180,8 @@ class FakeSession:
             raise SourceError('connection_lost', 'The database closed the connection while reading %s' % about, part)
         if name == 'wp_site':
             return [{'domain': self.network_domain}] if self.network_domain else []
+        if 'meta_key IN' in sql:  # the network's signs of a mapping plugin
+            return self.rows_by_table.get('signs', [])
         return self.rows_by_table.get(name, [])
 
 
@@ -198,7 +200,8 @@ def test_read_network_detects_then_reads_each_part_once():
     assert result['source_reason'] == 'auto: wp_domain_mapping with column scheme'
     assert result['network_domain'] == 'network.example' and result['table'] == 'wp_domain_mapping'
     assert result['www_setting'] is None and result['subdomain_base'] == 'network.example'
-    assert session.parts == ['tables', 'network', 'mappings', 'sites']
+    assert session.parts == ['tables', 'signs', 'network', 'mappings', 'sites']
+    assert result['source_signs'] == {}
     assert result['custom_site_domains'] == ['moved.example'] and 'moved.example' in result['problems'][0]
 
 
@@ -252,3 +255,94 @@ def test_the_reader_never_asks_which_plugin_it_holds():
         text = handle.read()
     for name in ms.SOURCES:
         assert "'%s'" % name not in text, name
+
+
+# -- detection never switches: every combination of plugin tables and plugin signs ---------------------------------
+
+TABLE_SETS = {
+    'none': {},
+    'ultimate_multisite': {'wp_wu_domain_mappings': UM},
+    'mercator shape': {'wp_domain_mapping': SHAPES['mercator']},
+    'wpmudev': {'wp_domain_mapping': SHAPES['wpmudev_domain_mapping']},
+    'dark_matter': {'wp_domain_mapping': SHAPES['dark_matter']},
+    'ultimate_multisite and dark_matter': {'wp_wu_domain_mappings': UM, 'wp_domain_mapping': SHAPES['dark_matter']},
+}
+SIGNED = [name for name in ms.SOURCES if BY_NAME[name].plugin_files or BY_NAME[name].option_keys]
+
+
+def _combinations():
+    for tables in TABLE_SETS:
+        for mask in range(2 ** len(SIGNED)):
+            seen = dict((name, ['network-active']) for at, name in enumerate(SIGNED) if mask >> at & 1)
+            for sunrise in (False, True):
+                yield tables, seen, sunrise
+
+
+def test_every_plugin_but_wordpress_has_a_sign_to_look_for():
+    assert SIGNED == [name for name in ms.SOURCES if not BY_NAME[name].fallback]
+
+
+@pytest.mark.parametrize('tables, seen, sunrise', list(_combinations()))
+def test_detection_reads_a_source_only_where_nothing_says_another_is_meant(tables, seen, sunrise):
+    found = dict(CORE, **TABLE_SETS[tables])
+    read = Read('wp_', config_signs=['wp-config.php defines SUNRISE (line 9)'] if sunrise else [])
+    fits = [p.name for which, t in ms.fitting(found, read) for p in which]
+    try:
+        plugin, reason = ms.detect(found, read, seen)
+    except SourceError as exc:
+        assert exc.source_kind in ('ambiguous', 'plugin_table_missing')
+        # refused only for a reason: two tables, one table two plugins could have made, or a sign of a plugin
+        # that is not the one the table says
+        assert len(fits) > 1 or [n for n in seen if n not in fits] or (not fits and (seen or sunrise))
+        return
+    # what it reads is never contradicted by anything it saw
+    assert all(name == plugin.name for name in seen)
+    if plugin.fallback:
+        assert not fits and not seen and not sunrise
+    else:
+        assert plugin.name in fits and plugin.table(read) in found
+
+
+@pytest.mark.parametrize('tables, source', [('ultimate_multisite', 'ultimate_multisite'), ('wpmudev', 'wpmudev_domain_mapping'),
+                                            ('dark_matter', 'dark_matter'), ('none', 'wordpress')])
+def test_a_plugin_alone_with_its_own_signs_is_read(tables, source):
+    seen = {} if source == 'wordpress' else {source: ['network-active (x/y.php)']}
+    assert ms.detect(dict(CORE, **TABLE_SETS[tables]), WP, seen)[0].name == source
+
+
+def test_the_shared_shape_is_told_apart_by_the_networks_own_signs():
+    found = dict(CORE, wp_domain_mapping=SHAPES['mercator'])
+    assert ms.detect(found, WP, {'wpmu_domain_mapping': ['its network option dm_ipaddress']})[0].name == \
+        'wpmu_domain_mapping'
+    assert ms.detect(found, WP, {'mercator': ['network-active (mercator/mercator.php)']})[0].name == 'mercator'
+
+
+def test_a_restore_that_has_not_reached_the_plugins_table_is_refused_not_read_as_wordpress():
+    seen = {'ultimate_multisite': ['network-active (ultimate-multisite/ultimate-multisite.php)',
+                                   'its network option wp-ultimo_v2_settings']}
+    with pytest.raises(SourceError) as info:
+        ms.detect(CORE, WP, seen)
+    assert info.value.source_kind == 'plugin_table_missing'
+    assert 'Ultimate Multisite: network-active (ultimate-multisite/ultimate-multisite.php)' in info.value.msg
+    assert 'source: wordpress' in info.value.msg and 'restore' in info.value.msg
+
+
+def test_signs_are_read_from_the_networks_options():
+    active = 'a:2:{s:41:"ultimate-multisite/ultimate-multisite.php";i:1;s:19:"akismet/akismet.php";i:2;}'
+    seen = ms.signs([{'meta_key': 'active_sitewide_plugins', 'meta_value': active},
+                     {'meta_key': 'dm_ipaddress', 'meta_value': '203.0.113.5'}])
+    assert seen == {'ultimate_multisite': ['network-active (ultimate-multisite/ultimate-multisite.php)'],
+                    'wpmu_domain_mapping': ['its network option dm_ipaddress']}
+    # a plugin folder renamed on upload: its main file still names it
+    renamed = 'a:1:{s:25:"um-2/ultimate-multisite.php";i:1;}'.replace('25', str(len('um-2/ultimate-multisite.php')))
+    assert list(ms.signs([{'meta_key': 'active_sitewide_plugins', 'meta_value': renamed}])) == ['ultimate_multisite']
+    assert ms.signs([{'meta_key': 'active_sitewide_plugins', 'meta_value': 'a:0:{}'}]) == {}
+    with pytest.raises(SourceError) as info:
+        ms.signs([{'meta_key': 'active_sitewide_plugins', 'meta_value': 'a:1:{s:3:"x";}'}])
+    assert info.value.source_kind == 'settings' and info.value.details()['source_part'] == 'signs'
+
+
+def test_the_signs_query_is_the_networks_own():
+    sql, args = ms.signs_query(Read('net_', 2))
+    assert '`net_sitemeta`' in sql and args[0] == 2 and 'active_sitewide_plugins' in args
+    assert 'wp-ultimo_v2_settings' in args and 'dm_ipaddress' in args

@@ -86,7 +86,7 @@ def statement(draw, depth=0):
     if kind == 7:
         return "/* %s */" % draw(simple()).replace('/*', '').replace('*/', '')
     if kind == 8:
-        return "# %s" % draw(simple())
+        return "# %s" % draw(simple()).replace('\n', ' ')  # a one-line comment
     inner = draw(simple()).replace('const ', '$c_') if depth else draw(simple())
     if inner.startswith('const '):
         inner = "define('%s', 'c');" % inner.split()[1]

@@ -55,7 +55,10 @@ def test_settings_from_wp_config_and_explicit_options_win(tmp_path):
     settings = wpdb.connection_settings(params(wp_config=str(path)), exists=lambda p: False)
     assert settings == {'host': 'localhost', 'port': None, 'unix_socket': '/var/run/mysqld/mysqld.sock',
                         'user': 'wp"user', 'password': "p@ss//w#rd'x", 'database': 'network_db',
-                        'table_prefix': 'net_'}
+                        'table_prefix': 'net_', 'config_signs': []}
+    path.write_text(WP_CONFIG + "define( 'SUNRISE', 'on' );\n")
+    signs = wpdb.connection_settings(params(wp_config=str(path)), exists=lambda p: False)['config_signs']
+    assert len(signs) == 1 and 'defines SUNRISE (line 12)' in signs[0]
     settings = wpdb.connection_settings(params(wp_config=str(path), login_host='db.internal', login_port=3307,
                                                database='other', table_prefix='wp_'), exists=lambda p: False)
     assert (settings['host'], settings['port'], settings['unix_socket']) == ('db.internal', 3307, None)

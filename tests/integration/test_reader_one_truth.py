@@ -1,0 +1,128 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole, successful read is of the truth WordPress serves, or no read at all - against the real MariaDB.
+
+Each case once ended in removed customers and a green run: a restore replayed table by table from a real
+mariadb-dump file (auto switched to WordPress's own mapping while Ultimate Multisite's table was not back yet), a
+plugin removed with its table but not its mappings, and a wp-config.php whose $table_prefix PHP reads otherwise
+(.=, CR-only line ends). The reads here are the event source's own (mapping_watch.options, then read_from, as
+mapping_changes.py does), so the watcher is held to the same truth as the sync.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources, mapping_watch
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
+
+from conftest import run_shipped_playbook
+from mariadb_server import php_serialize
+
+pytestmark = pytest.mark.integration
+PASSWORD = 'one-truth-pw-5'
+CUSTOMERS = ['customer%d.example.com' % n for n in range(1, 11)]  # a network of ten customers
+UM_FILE = 'ultimate-multisite/ultimate-multisite.php'
+
+
+def make_network(mariadb, database, prefix='wp_', customers=CUSTOMERS, active=(UM_FILE,)):
+    """An Ultimate Multisite network as WordPress and the plugin leave it: its mappings table, the plugin
+    network-active, its settings row, and one site on a custom domain of its own (WordPress's own mapping)."""
+    mariadb.create_network(database, prefix=prefix, rows=[{'blog_id': 10 + n, 'domain': name, 'primary_domain': 1}
+                                                          for n, name in enumerate(customers)])
+    mariadb.add_site(database, prefix, 5, 'own-domain.example')
+    mariadb.save_network_settings(database, prefix, {'auto_create_www_subdomain': 'always'})
+    value = php_serialize(dict((path, 1700000000) for path in active)).replace("'", "''")
+    mariadb.sql("INSERT INTO `%ssitemeta` (site_id, meta_key, meta_value) VALUES (1, 'active_sitewide_plugins', '%s')"
+                % (prefix, value), database)
+    mariadb.create_user('truthreader', PASSWORD, database)
+
+
+def watch_read(mariadb, db, **extra):
+    """One read of the event source: its options through mapping_watch.options, its read through read_from."""
+    options = dict(login_host='127.0.0.1', login_port=mariadb.port, login_user='truthreader',
+                   login_password=PASSWORD, database=db, config_file='/nonexistent/my.cnf')
+    options.update(extra)
+    params = mapping_watch.options(options)
+    return mapping_sources.read_from(params, params['source'])[0]
+
+
+def dump_by_table(mariadb, database, path):
+    """mariadb-dump's own file, cut where it starts each table (it dumps them in name order)."""
+    with open(path, 'w') as handle:
+        subprocess.run(['mariadb-dump', '--no-defaults', '--socket=' + mariadb.socket, '--user=root', database],
+                       stdout=handle, check=True)
+    text = open(path).read()
+    cuts = [m.start() for m in re.finditer(r'^--\n-- Table structure for table `([^`]+)`', text, re.M)]
+    names = re.findall(r'^-- Table structure for table `([^`]+)`', text, re.M)
+    return [(name, text[start:end]) for name, start, end in zip(names, cuts, cuts[1:] + [len(text)])], text[:cuts[0]]
+
+
+def test_a_restore_replayed_table_by_table_never_reads_as_another_source(mariadb, tmp_path):
+    make_network(mariadb, 'truthsrc')
+    chunks, head = dump_by_table(mariadb, 'truthsrc', str(tmp_path / 'dump.sql'))
+    names = [name for name, chunk in chunks]
+    # the order that made the restore window: core tables (sitemeta among them) before the plugin's
+    assert names.index('wp_sitemeta') < names.index('wp_wu_domain_mappings')
+    mariadb.sql('DROP DATABASE IF EXISTS truthdst; CREATE DATABASE truthdst;')
+    mariadb.create_user('truthreader', PASSWORD, 'truthdst')
+    outcomes = []
+    for name, chunk in chunks:
+        mariadb.sql(head + chunk, 'truthdst')
+        try:
+            result = watch_read(mariadb, 'truthdst')
+        except SourceError as exc:
+            outcomes.append((name, exc.source_kind))
+            continue
+        outcomes.append((name, result['source']))
+        # whatever it reads, it reads as Ultimate Multisite: never WordPress's own mapping with one site
+        assert result['source'] == 'ultimate_multisite', outcomes
+    # the window itself: sitemeta is back, the plugin's table is not - refused, naming what it saw
+    window = outcomes[names.index('wp_sitemeta'):names.index('wp_wu_domain_mappings')]
+    assert window and all(kind == 'plugin_table_missing' for name, kind in window), outcomes
+    assert outcomes[-1] == ('wp_wu_domain_mappings', 'ultimate_multisite')
+    assert watch_read(mariadb, 'truthdst')['domains'] == CUSTOMERS
+
+
+def test_a_plugin_removed_without_migrating_its_mappings_is_refused(mariadb):
+    # deactivated and its table dropped; its settings row is what is left of it
+    make_network(mariadb, 'truthgone', active=('akismet/akismet.php',))
+    mariadb.sql('DROP TABLE wp_wu_domain_mappings', 'truthgone')
+    with pytest.raises(SourceError) as info:
+        watch_read(mariadb, 'truthgone')
+    assert info.value.source_kind == 'plugin_table_missing'
+    assert 'Ultimate Multisite: its network option wp-ultimo_v2_settings' in info.value.msg
+    # named, the operator's choice is read: WordPress's own mapping, the one custom site
+    assert watch_read(mariadb, 'truthgone', source='wordpress')['domains'] == ['own-domain.example']
+
+
+def test_the_result_says_what_auto_saw_so_the_source_can_be_pinned(mariadb):
+    make_network(mariadb, 'truthseen')
+    result = watch_read(mariadb, 'truthseen')
+    assert result['source'] == 'ultimate_multisite'
+    assert result['source_signs'] == {'ultimate_multisite': ['network-active (%s)' % UM_FILE,
+                                                             'its network option wp-ultimo_v2_settings']}
+    assert 'network-active' in result['source_reason']
+
+
+@pytest.mark.parametrize('config', [
+    "$table_prefix = 'wp_';\n$table_prefix .= 'net2_';\n",
+    "// the second network\r$table_prefix = 'wp_net2_';\r",
+])
+def test_the_prefix_php_reads_is_the_prefix_read(mariadb, tmp_path, config):
+    # two networks in one database: a stale one under wp_, the live one under wp_net2_
+    make_network(mariadb, 'truthprefix', customers=['stale.example.com'])
+    make_network(mariadb, 'truthprefix2', prefix='wp_net2_', customers=CUSTOMERS)
+    mariadb.sql('RENAME TABLE truthprefix2.wp_net2_site TO truthprefix.wp_net2_site, '
+                'truthprefix2.wp_net2_blogs TO truthprefix.wp_net2_blogs, '
+                'truthprefix2.wp_net2_sitemeta TO truthprefix.wp_net2_sitemeta, '
+                'truthprefix2.wp_net2_wu_domain_mappings TO truthprefix.wp_net2_wu_domain_mappings')
+    path = tmp_path / 'wp-config.php'
+    path.write_bytes(("<?php\ndefine('DB_NAME', 'truthprefix');\ndefine('DB_USER', 'truthreader');\n"
+                      "define('DB_PASSWORD', '%s');\ndefine('DB_HOST', '127.0.0.1:%d');\n" % (PASSWORD, mariadb.port)
+                      + config).encode())
+    result = watch_read(mariadb, None, wp_config=str(path), login_host=None, login_port=None, login_user=None,
+                        login_password=None, database=None)
+    assert result['domains'] == CUSTOMERS and 'stale.example.com' not in result['domains']
