@@ -8,6 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
+import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import role_plan
@@ -23,6 +26,31 @@ def domain_mapping_plan(settings, mapped=None):
         raise AnsibleFilterError('domain_mapping_plan needs the setting %s' % exc)
 
 
+def domain_mapping_read(database, www='always', defined=()):
+    try:
+        role_plan.retired(defined or ())
+        return role_plan.read_options(database, www)
+    except CollectionError as exc:
+        raise AnsibleFilterError(exc.msg)
+
+
+# the role's variables, from the one place that lists them: its argument specification
+ROLE_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles', 'domain_mapping', 'meta',
+                         'argument_specs.yml')
+
+
+def role_variables():
+    with open(ROLE_SPEC) as handle:
+        return sorted(yaml.safe_load(handle)['argument_specs']['main']['options'])
+
+
+def domain_mapping_variables(network):
+    try:
+        return role_plan.network_variables(network, role_variables())
+    except CollectionError as exc:
+        raise AnsibleFilterError(exc.msg)
+
+
 def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
                             autossl_again=autossl_again, health=health)
@@ -30,4 +58,5 @@ def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, au
 
 class FilterModule(object):
     def filters(self):
-        return dict(domain_mapping_plan=domain_mapping_plan, domain_mapping_result=domain_mapping_result)
+        return dict(domain_mapping_plan=domain_mapping_plan, domain_mapping_read=domain_mapping_read,
+                    domain_mapping_variables=domain_mapping_variables, domain_mapping_result=domain_mapping_result)

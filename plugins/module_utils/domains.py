@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import ipaddress
 import re
 
@@ -91,6 +92,13 @@ def normalise_name(raw):
     """
     if not isinstance(raw, str):
         raise ValueError('is not a string (got %s)' % type(raw).__name__)
+    return _normalise(raw)
+
+
+# A pure rule, called for every row of every poll of a long-lived watcher: a network's names recur poll after poll,
+# and half a poll's CPU was spent normalising them again. Sized for a network of 50,000 sites (two names each).
+@functools.lru_cache(maxsize=131072)
+def _normalise(raw):
     name = raw.strip()
     address = ip_entry(name)
     if address is not None:
@@ -214,15 +222,18 @@ def is_under(name, parents):
     return False
 
 
-def expand_www(names, mode, apex_check=is_apex, skip_under=()):
+def expand_www(names, mode, apex_check=is_apex, skip_under=(), too_long=None):
     """Each name followed by its ``www.`` form, as ``mode`` wants, without duplicates.
 
     Names strictly below one of ``skip_under`` (the network's own domains: its
     subdomain sites) never get one, as Ultimate Multisite adds none for them.
+    A name whose ``www.`` form would be longer than a name may be (a valid
+    250-character name) is that name's problem alone: it is kept without the
+    form, and listed in ``too_long`` (a list) for the caller's warning.
     """
     if mode not in WWW_MODES:
         raise DomainError('www must be one of %s, got %r' % (', '.join(WWW_MODES), mode))
-    result, seen, problems = [], set(), []
+    result, seen = [], set()
     for name in names:
         extra = None
         wanted = (mode == 'always' or (mode == 'apex' and apex_check(name))
@@ -230,21 +241,27 @@ def expand_www(names, mode, apex_check=is_apex, skip_under=()):
         if wanted and not is_under(name, skip_under):
             extra = www_form(name)
         if extra is not None and len(extra) > MAX_NAME_LENGTH:
-            problems.append((name, 'is too long to take a www. form (%d characters with it, at most %d)'
-                             % (len(extra), MAX_NAME_LENGTH)))
-            continue
+            if too_long is not None:
+                too_long.append(name)
+            extra = None
         for item in (name, extra):
             if item is not None and item not in seen:
                 seen.add(item)
                 result.append(item)
-    if problems:
-        _fail(problems)
     return result
 
 
-def requested(names, mode, apex_check=is_apex, skip_under=()):
-    """The validated, www-expanded list a task asks for."""
-    return expand_www(normalise(names), mode, apex_check, normalise(skip_under))
+def too_long_warning(names):
+    """The warning for names kept without their ``www.`` form, or None."""
+    if not names:
+        return None
+    return ('%d name(s) are kept without their www. form, which would be longer than the %d characters a name may '
+            'have: %s.' % (len(names), MAX_NAME_LENGTH, first_few(names)))
+
+
+def requested(names, mode, apex_check=is_apex, skip_under=(), too_long=None):
+    """The validated, www-expanded list a task asks for (``too_long``: see expand_www)."""
+    return expand_www(normalise(names), mode, apex_check, normalise(skip_under), too_long)
 
 
 class Keep:
@@ -386,14 +403,33 @@ def first_few(names, count=5):
     return ', '.join(names[:count]) + (', ...' if len(names) > count else '')
 
 
-def check_removals(removed, max_removals, app_id, written=False):
-    """Refuse a run that would remove more than ``max_removals`` domains (None: no cap), counted by removal_count."""
+def removal_limit(max_removals=None, percent=None, held=0):
+    """How many removals one run may make (None: no cap): at most ``max_removals``, and at most ``percent`` of the
+    ``held`` domains the app holds that the run could remove (counted by removal_count), rounded down but never
+    below one - so one customer can always leave a network of three, and no run empties a network of ten."""
+    limits = [] if max_removals is None else [max_removals]
+    if percent is not None:
+        limits.append(max(1, held * percent // 100))
+    return min(limits) if limits else None
+
+
+def check_removals(removed, max_removals, app_id, written=False, percent=None, held=0):
+    """Refuse a run that would remove more domains than removal_limit allows, counted by removal_count."""
     count = removal_count(removed)
-    if max_removals is not None and count > max_removals:
+    limit = removal_limit(max_removals, percent, held)
+    if limit is not None and count > limit:
         shown = first_few(removed)
-        raise DomainError('This run would remove %d domains from app %s (%s), more than max_removals=%d. %s. '
-                          'If the source of the domain list is right, raise max_removals for one run.'
-                          % (count, app_id, shown, max_removals, EARLIER_WRITE if written else NOTHING_CHANGED),
+        why = []
+        if percent is not None:
+            why.append('max_removals_percent=%d of the %d domains the app holds that a run may remove is %d'
+                       % (percent, held, max(1, held * percent // 100)))
+        if max_removals is not None:
+            why.append('max_removals=%d' % max_removals)
+        raise DomainError('This run would remove %d domains from app %s (%s), more than it may (%s). %s. If the '
+                          'source of the domain list is right, raise %s for one run.'
+                          % (count, app_id, shown, '; '.join(why), EARLIER_WRITE if written else NOTHING_CHANGED,
+                             ' and '.join(n for n, v in (('max_removals_percent', percent),
+                                                         ('max_removals', max_removals)) if v is not None)),
                           kind='removals')
 
 

@@ -39,7 +39,8 @@ def _same(first, second):
 
 
 def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, max_removals=None, wait=True,
-                 wait_timeout=300, check_mode=False, result=None, keep=None, source_mappings=None):
+                 wait_timeout=300, check_mode=False, result=None, keep=None, source_mappings=None,
+                 max_removals_percent=None):
     """Converge the app's list to the plan for ``wanted``; returns ``result``, filled as it goes.
 
     ``result`` (a dict) holds ``changed``, ``domains``, ``added``, ``removed``,
@@ -47,7 +48,9 @@ def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, ma
     that catches a failure still finds in it what was written before.
     ``keep`` (a domains.Keep) holds what an exclusive run never removes;
     ``source_mappings`` how many mappings the source of ``wanted`` returned
-    (0 refuses every removal; None: not a mapping source).
+    (0 refuses every removal; None: not a mapping source); ``max_removals`` and
+    ``max_removals_percent`` cap the removals (domains.removal_limit), the share
+    taken of what the app holds before the run, kept entries aside.
     """
     result = {} if result is None else result
     result.setdefault('action_ids', [])
@@ -61,7 +64,9 @@ def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, ma
                                   'to add more. Remove unused domains or split them across apps.'
                                   % (app_id, len(plan.after), domains.MAX_DOMAINS))
     domains.check_empty_source(plan.removed, source_mappings, app_id)
-    domains.check_removals(plan.removed, max_removals, app_id)
+    # the share is of what the app holds before this run, entries the run may never remove aside
+    held = domains.removal_count([c for c in before if not (exclusive and c in (keep or domains.Keep()))])
+    domains.check_removals(plan.removed, max_removals, app_id, percent=max_removals_percent, held=held)
     result.update(changed=plan.changed, domains=plan.after, added=plan.added, removed=plan.removed,
                   diff=dict(before=dict(domains=before), after=dict(domains=plan.after)))
     if not plan.changed or check_mode:
@@ -113,4 +118,4 @@ def sync_domains(client, app_id, wanted, *, state='present', exclusive=False, ma
         expected, target = current, domains.reconcile(current, plan)
         domains.check_limit(target, current, written=result['changed'])
         domains.check_removals(domains.difference(current, target)[1], max_removals, app_id,
-                               written=result['changed'])
+                               written=result['changed'], percent=max_removals_percent, held=held)

@@ -13,13 +13,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
+
 # kind -> what it means; each module's RETURN documents this list.
 ERROR_KINDS = {
     'credentials': 'the API refused the client ID and key (HTTP 401), or the database its login',
     'not_found': 'no such app (HTTP 404)',
     'invalid_input': 'a bad option value or domain name; nothing was sent',
     'limit': "the app would hold more than ServerPilot's 300 domains",
-    'removals': 'the run would remove more domains than max_removals allows',
+    'removals': 'the run would remove more domains than max_removals (or max_removals_percent) allows',
     'autossl_unavailable': 'AutoSSL cannot be switched on yet: no certificate covers the domains',
     'custom_certificate': 'a custom certificate is installed and replace_custom_cert is false',
     'action_error': "a ServerPilot action ended in 'error'",
@@ -102,3 +104,28 @@ class SourceError(CollectionError):
         super(SourceError, self).__init__(msg, source_error=source_kind, source_part=part)
         self.source_kind = source_kind
         self.part = part
+
+
+def check_keys(given, known, what):
+    """Refuse keys of ``given`` (a dict an operator wrote) that are not ``known``, naming each with the closest known
+    one: a misspelt key ignored is a setting silently lost (serverpilot_keep_domains for serverpilot_keep lets the
+    sync remove the name the operator meant to keep)."""
+    unknown = sorted(str(key) for key in given if key not in known)
+    if not unknown:
+        return
+    hints = []
+    for key in unknown:
+        near = closest(key, [str(k) for k in known])
+        hints.append('%s (did you mean %s?)' % (key, near) if near else key)
+    raise CollectionError('%s has no key %s; nothing was read or changed. Its keys are: %s.'
+                          % (what, ', '.join(hints), ', '.join(sorted(str(k) for k in known))))
+
+
+def closest(key, known):
+    """The known key ``key`` most likely means: the longest one it extends or shortens (serverpilot_keep_domains:
+    serverpilot_keep), else the most similar spelling (tabel_prefix: table_prefix), else None."""
+    extended = [k for k in known if key.startswith(k + '_') or k.startswith(key)]
+    if extended:
+        return max(extended, key=len)
+    near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return near[0] if near else None

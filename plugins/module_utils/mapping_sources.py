@@ -15,7 +15,8 @@ __metaclass__ = type
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, php
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import (
+    CollectionError, SourceError, check_keys)
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins import BY_NAME, PLUGINS
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import Read, placeholders, table
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.ultimate_multisite import (
@@ -307,6 +308,31 @@ def argument_spec():
         source=dict(type='str', default='auto', choices=['auto'] + list(SOURCES)),
     )
     return spec
+
+
+# Where the read runs, beside what it reads: the role delegates its read to this inventory host; the event source
+# reads where it runs.
+WHERE = ('host',)
+# What the reader's caller decides, never the description: the role reads the www rule only where it follows it.
+NOT_DESCRIBED = ('read_www_setting',)
+
+
+def described_keys():
+    """The keys of the one description of what is read (the role's serverpilot_database): the reader's options
+    and ``host``."""
+    return sorted([key for key in argument_spec() if key not in NOT_DESCRIBED] + list(WHERE))
+
+
+def read_options(database, what='serverpilot_database'):
+    """The reader's options from the one description of what is read - the role's ``serverpilot_database``, which
+    the role, the reader module, the event source and sync_network all read through - without ``host``.
+
+    Every key must be one of described_keys(): an unknown one is refused naming the closest, never ignored."""
+    if not isinstance(database, dict):
+        raise CollectionError('%s must be a dict of multisite_domains_info options (and host), got %s.'
+                              % (what, type(database).__name__))
+    check_keys(database, described_keys(), what)
+    return dict((key, value) for key, value in database.items() if key not in WHERE)
 
 
 def read_from(params, source):

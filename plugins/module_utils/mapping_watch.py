@@ -21,8 +21,6 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils import mappi
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 EVENT = 'mapping_change'
-# the role's serverpilot_database may say where to read; the source reads where it runs
-IGNORED_DATABASE_KEYS = ('host',)
 
 
 def argument_spec():
@@ -41,14 +39,13 @@ def options(args):
     """The validated options, or CollectionError naming every bad one.
 
     ``database_options`` is a whole ``serverpilot_database`` dict (as the
-    rulebook passes it); an option given on its own wins over the same key in it.
+    rulebook passes it), read through mapping_sources.read_options like the
+    role's: the same keys, an unknown one refused, ``host`` dropped (the source
+    reads where it runs). An option given on its own wins over the same key in it.
     """
     args = dict(args or {})
     database = args.pop('database_options', None) or {}
-    if not isinstance(database, dict):
-        raise CollectionError('mapping_changes: database_options must be a dict of multisite_domains_info options, '
-                              'got %s.' % type(database).__name__)
-    merged = dict((k, v) for k, v in database.items() if k not in IGNORED_DATABASE_KEYS)
+    merged = mapping_sources.read_options(database, 'mapping_changes: database_options')
     merged.update((k, v) for k, v in args.items() if v is not None)
     result = ArgumentSpecValidator(argument_spec()).validate(merged)
     if result.error_messages:

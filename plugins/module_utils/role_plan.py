@@ -14,19 +14,52 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, mapping_sources
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_keys
 
 # keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
 EVERY_IP = ['0.0.0.0/0', '::/0']
 
 # the role variables plan() reads, without their serverpilot_ prefix
 SETTINGS = ('domains', 'domains_state', 'domains_exclusive', 'www', 'www_skip_under', 'keep', 'keep_ip_addresses',
-            'max_removals', 'source_may_be_empty', 'required_domains', 'database')
+            'max_removals', 'max_removals_percent', 'source_may_be_empty', 'required_domains', 'database')
+
+
+# Role variables that said a second time what serverpilot_database says, and where each lives now.
+RETIRED = {'serverpilot_source': 'source', 'serverpilot_network_id': 'network_id'}
 
 
 class PlanError(CollectionError):
     """The role's variables ask for something this run cannot do; nothing was changed."""
+
+
+def retired(names):
+    """Refuse role variables that are no longer read (``names``: those the run defines), saying where each lives."""
+    found = sorted(name for name in names if name in RETIRED)
+    if found:
+        raise PlanError('%s: serverpilot_database is the one description of what is read, for the role and the event '
+                        'source alike, so give %s there instead. Nothing was read or changed.'
+                        % (', '.join(found), ', '.join('%s as serverpilot_database.%s' % (name, RETIRED[name])
+                                                       for name in found)))
+
+
+def read_options(database, www):
+    """The reader's arguments for the role's database step: ``serverpilot_database`` checked as the event source
+    checks it (mapping_sources.read_options), and the network's www rule read only where it is followed."""
+    options = mapping_sources.read_options(database)
+    options['read_www_setting'] = www == 'source'
+    return options
+
+
+def network_variables(network, known):
+    """``serverpilot_network`` (sync_network's variables as one dict) checked against the role's variables
+    ``known``: a misspelt key is refused naming the closest, a retired one saying where it lives now."""
+    if not isinstance(network, dict):
+        raise PlanError('serverpilot_network must be a dict of the role\'s serverpilot_* variables, got %s.'
+                        % type(network).__name__)
+    retired(network)
+    check_keys(network, known, 'serverpilot_network')
+    return network
 
 
 def _www(www, mapped):
@@ -91,6 +124,8 @@ def plan(settings, mapped=None):
         # only an exclusive sync removes names the task did not list
         if exclusive and settings['max_removals'] is not None:
             sync['max_removals'] = settings['max_removals']
+        if exclusive and settings['max_removals_percent'] is not None:
+            sync['max_removals_percent'] = settings['max_removals_percent']
         # an emptied table looks exactly like a network whose customers all left
         if from_db and not settings['source_may_be_empty']:
             sync['source_mappings'] = mapped['count']

@@ -52,8 +52,17 @@ options:
       - A name and its C(www.) form count as one removal; each further spelling of a name counts on its own.
       - Guards an O(exclusive) sync from a source that is empty by mistake (a wrong table prefix, a truncated table,
         a restore in progress). Check mode reports the same refusal. Unset means no cap.
-      - A cap alone cannot protect a small network (a cap of 10 lets five customers be removed at once); the
-        C(multisite.serverpilot.domain_mapping) role also refuses a mapping source that returns nothing at all.
+      - A fixed cap alone cannot protect a small network (a cap of 10 lets a network of ten customers be emptied);
+        O(max_removals_percent) sizes the guard to the app, and the C(multisite.serverpilot.domain_mapping) role also
+        refuses a mapping source that returns nothing at all.
+    type: int
+  max_removals_percent:
+    description:
+      - Refuse, before any write, a run that would remove more than this share (0-100) of the domains the app holds
+        that the run could remove (counted as O(max_removals) counts; O(keep) entries aside), rounded down but never
+        below one - so a network of three customers can lose one, a network of ten at most two at 25.
+      - Applies with O(max_removals) (the lower limit wins). Unset means no share cap; the
+        C(multisite.serverpilot.domain_mapping) role sets 25.
     type: int
   source_mappings:
     description:
@@ -212,15 +221,20 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.runner impor
 
 def work(run):
     params = run.params
-    check_bounds(params, at_least=[('max_removals', 0), ('source_mappings', 0)])
-    wanted = domains.requested(params['domains'], params['www'], skip_under=params['www_skip_under'])
+    check_bounds(params, at_least=[('max_removals', 0), ('source_mappings', 0), ('max_removals_percent', 0)],
+                 at_most=[('max_removals_percent', 100)])
+    too_long = []
+    wanted = domains.requested(params['domains'], params['www'], skip_under=params['www_skip_under'],
+                               too_long=too_long)
+    if domains.too_long_warning(too_long):  # one customer's long name is that name's problem, never the app's
+        run.warn(domains.too_long_warning(too_long))
     domains.check_request(wanted, params['state'], params['exclusive'])
     keep = domains.Keep(params['keep'])
     run.result.update(requested=wanted)
     return sync_domains(run.client, params['app_id'], wanted, state=params['state'], exclusive=params['exclusive'],
                         max_removals=params['max_removals'], wait=params['wait'], wait_timeout=params['wait_timeout'],
                         check_mode=run.check_mode, result=run.result, keep=keep,
-                        source_mappings=params['source_mappings'])
+                        source_mappings=params['source_mappings'], max_removals_percent=params['max_removals_percent'])
 
 
 def main():
@@ -230,6 +244,7 @@ def main():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
         max_removals=dict(type='int'),
+        max_removals_percent=dict(type='int'),
         source_mappings=dict(type='int'),
         www=dict(type='str', choices=list(domains.WWW_MODES), default='always'),
         www_skip_under=dict(type='list', elements='str', default=[]),

@@ -152,9 +152,9 @@ def test_the_role_removes_nothing_while_a_backup_locks_the_sites(standin, messy_
                                          'own-domain.example'])
     messy_network.set_dns({})
     variables = {'serverpilot_app_id': app, 'serverpilot_domains': ['network.example'], 'serverpilot_www': 'never',
-                 'serverpilot_database': dict(options(mariadb, database, query_timeout=10), login_port=mariadb.port),
-                 'serverpilot_source': 'mercator', 'serverpilot_verify_ssl': False, 'serverpilot_autossl': False}
-    del variables['serverpilot_database']['source']
+                 'serverpilot_database': dict(options(mariadb, database, query_timeout=10), login_port=mariadb.port,
+                                              source='mercator'),
+                 'serverpilot_verify_ssl': False, 'serverpilot_autossl': False}
     lock = Lock(mariadb, database, 'wp_blogs')
     try:
         rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)

@@ -126,3 +126,70 @@ def test_the_prefix_php_reads_is_the_prefix_read(mariadb, tmp_path, config):
     result = watch_read(mariadb, None, wp_config=str(path), login_host=None, login_port=None, login_user=None,
                         login_password=None, database=None)
     assert result['domains'] == CUSTOMERS and 'stale.example.com' not in result['domains']
+
+
+# -- the sync and the watcher, through the shipped playbook and rulebook ------------------------------------------
+
+RULEBOOK = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'extensions',
+                        'eda', 'rulebooks')
+
+
+def network_vars(mariadb, app, db, **database):
+    """One vars file of the rulebook and the playbook: serverpilot_network, whole."""
+    description = dict(login_host='127.0.0.1', login_port=mariadb.port, login_user='truthreader',
+                       login_password=PASSWORD, database=db, config_file='/nonexistent/my.cnf')
+    description.update(database)
+    return {'serverpilot_network': {
+        'serverpilot_app_id': app, 'serverpilot_domains': ['network.example'], 'serverpilot_www': 'never',
+        'serverpilot_database': description, 'serverpilot_verify_ssl': False, 'serverpilot_autossl': False}}
+
+
+def test_the_sync_removes_nothing_inside_a_restore_window(standin, mariadb, tmp_path):
+    make_network(mariadb, 'truthwin')
+    mariadb.sql('DROP TABLE wp_wu_domain_mappings', 'truthwin')  # sitemeta is back, the plugin's table not yet
+    app = standin.state.add_app(domains=['network.example', 'own-domain.example'] + CUSTOMERS)
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', network_vars(mariadb, app, 'truthwin'))
+    assert rc != 0 and 'plugin_table_missing' in out and 'Ultimate Multisite: network-active' in out, out[-3000:]
+    assert standin.state.writes() == [] and PASSWORD not in out
+
+
+def test_a_misspelt_or_retired_key_is_refused_before_anything_is_read(standin, mariadb, tmp_path):
+    make_network(mariadb, 'truthkeys')
+    app = standin.state.add_app(domains=['network.example', 'kept.example.org'] + CUSTOMERS)
+    variables = network_vars(mariadb, app, 'truthkeys')
+    variables['serverpilot_network']['serverpilot_keep_domains'] = ['kept.example.org']
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
+    assert rc != 0 and 'serverpilot_keep_domains (did you mean serverpilot_keep?)' in out, out[-3000:]
+    variables = network_vars(mariadb, app, 'truthkeys')
+    variables['serverpilot_network']['serverpilot_network_id'] = 2
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
+    assert rc != 0 and 'serverpilot_network_id as serverpilot_database.network_id' in out, out[-3000:]
+    variables = network_vars(mariadb, app, 'truthkeys', tabel_prefix='wp2_')
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
+    assert rc != 0 and 'tabel_prefix (did you mean table_prefix?)' in out, out[-3000:]
+    assert standin.state.writes() == [] and PASSWORD not in out
+
+
+def test_the_watcher_reads_the_network_its_sync_writes_from_one_vars_file(standin, mariadb, tmp_path):
+    """The rulebooks hand the source serverpilot_network.serverpilot_database whole and nothing else beside it, and
+    the role reads that same dict: a network other than the main one (network_id) is watched and synced alike."""
+    import yaml
+    for name in ('sync_on_change.yml', 'sync_on_change_controller.yml'):
+        source = yaml.safe_load(open(os.path.join(RULEBOOK, name)))[0]['sources'][0]
+        args = source['multisite.serverpilot.mapping_changes']
+        assert set(args) == {'database_options', 'interval'}
+        assert args['database_options'] == '{{ serverpilot_network.serverpilot_database }}'
+    make_network(mariadb, 'truthnet2')
+    mariadb.add_network('truthnet2', 'wp_', 2, rows=[{'blog_id': 30, 'domain': 'second.example.org'}])
+    app = standin.state.add_app(domains=[])
+    variables = network_vars(mariadb, app, 'truthnet2', network_id=2, source='ultimate_multisite')
+    watched = mapping_watch.served(mapping_sources.read_from(*_watch(variables))[0])
+    rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
+    assert rc == 0, out[-3000:]
+    assert watched == ['second.example.org']
+    assert sorted(standin.state.app(app)['domains']) == sorted(watched + ['network.example'])
+
+
+def _watch(variables):
+    params = mapping_watch.options({'database_options': variables['serverpilot_network']['serverpilot_database']})
+    return params, params['source']

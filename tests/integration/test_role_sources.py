@@ -33,7 +33,10 @@ def sync(standin, world, mariadb, tmp_path, app, name, pointing, extra=None):
         'serverpilot_dns_nameservers': [world.dns.nameserver], 'serverpilot_verify_port': world.tls.port,
         'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
     }
-    variables.update(extra or {})
+    extra = dict(extra or {})
+    if 'source' in extra:  # part of the one description of what is read
+        variables['serverpilot_database']['source'] = extra.pop('source')
+    variables.update(extra)
     return run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
 
 
@@ -58,7 +61,7 @@ def test_a_mercator_network(standin, messy_network, mariadb, tmp_path):
     assert standin.state.writes() == []
 
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'mercsync', pointing,
-                   {'serverpilot_source': 'mercator'})
+                   {'source': 'mercator'})
     assert rc == 0, out[-3000:]
     # active mappings with their www. forms; the mapped name under the network's domain without one (the
     # network's own domain, read from wpx_site, is under www_skip_under); the paused mapping and the stale name gone
@@ -70,14 +73,14 @@ def test_a_mercator_network(standin, messy_network, mariadb, tmp_path):
 
     standin.state.log.clear()
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'mercsync', pointing,
-                   {'serverpilot_source': 'mercator'})
+                   {'source': 'mercator'})
     assert rc == 0 and 'changed=0' in out, out[-3000:]
     assert standin.state.writes() == []
 
     # switching a mapping off in Mercator takes it (and its www.) off the app on the next run
     mariadb.sql("UPDATE wpx_domain_mapping SET active = 0 WHERE domain = 'blog.example.org'", 'mercsync')
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'mercsync', pointing,
-                   {'serverpilot_source': 'mercator'})
+                   {'source': 'mercator'})
     assert rc == 0, out[-3000:]
     assert not {'blog.example.org', 'www.blog.example.org'} & set(standin.state.app(app)['domains'])
 
@@ -116,7 +119,7 @@ def test_names_under_the_networks_own_domain_get_no_www_even_when_not_listed(sta
     database(mariadb, 'mercskip', 'mercator', MERCATOR)
     app = standin.state.add_app(domains=[])
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, 'mercskip', [],
-                   {'serverpilot_source': 'mercator', 'serverpilot_domains': [], 'serverpilot_autossl': False})
+                   {'source': 'mercator', 'serverpilot_domains': [], 'serverpilot_autossl': False})
     assert rc == 0, out[-3000:]
     domains = standin.state.app(app)['domains']
     assert 'alice.network.example' in domains and 'www.alice.network.example' not in domains

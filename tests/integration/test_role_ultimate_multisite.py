@@ -40,12 +40,16 @@ def sync(standin, world, mariadb, tmp_path, app, extra=None, args=()):
         'serverpilot_app_id': app,
         'serverpilot_domains': ['network.example', '*.network.example'],
         'serverpilot_www': 'apex',
-        'serverpilot_database': {'wp_config': str(wp_config), 'config_file': '/nonexistent'},
-        'serverpilot_source': 'ultimate_multisite',
+        'serverpilot_database': {'wp_config': str(wp_config), 'config_file': '/nonexistent',
+                                 'source': 'ultimate_multisite'},
         'serverpilot_dns_nameservers': [world.dns.nameserver], 'serverpilot_verify_port': world.tls.port,
         'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
     }
-    variables.update(extra or {})
+    extra = dict(extra or {})
+    for key in ('source', 'network_id'):  # part of the one description of what is read
+        if key in extra:
+            variables['serverpilot_database'][key] = extra.pop(key)
+    variables.update(extra)
     return run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables, args)
 
 
@@ -123,9 +127,14 @@ def test_an_emptied_table_never_strips_a_small_network(standin, messy_network, m
         assert 'The mapping source returned no mappings' in out and 'serverpilot_source_may_be_empty' in out
         assert 'customer2.example.com' in out
         assert standin.state.writes() == [] and standin.state.app(app)['domains'] == before
-    # the operator says the network really has none: the customers' names go, the network's own stay
+    # saying the network really has none is not enough: five of seven is more than the share a run may remove
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app,
                    extra=dict(defaults, serverpilot_source_may_be_empty=True))
+    assert rc != 0 and 'max_removals_percent=25 of the 7 domains' in out, out[-3000:]
+    assert standin.state.writes() == []
+    # the operator lets both guards go for this one run: the customers' names go, the network's own stay
+    rc, out = sync(standin, messy_network, mariadb, tmp_path, app,
+                   extra=dict(defaults, serverpilot_source_may_be_empty=True, serverpilot_max_removals_percent=100))
     assert rc == 0, out[-3000:]
     assert sorted(standin.state.app(app)['domains']) == ['*.network.example', 'network.example', 'www.network.example']
 
@@ -228,7 +237,7 @@ def test_a_second_network_is_read_with_network_id(standin, messy_network, mariad
     mariadb.save_network_settings('umsync', 'wpnet_', {'auto_create_www_subdomain': 'never'}, network_id=2)
     app = standin.state.add_app(domains=[])
     rc, out = sync(standin, messy_network, mariadb, tmp_path, app, extra={
-        'serverpilot_network_id': 2, 'serverpilot_www': 'source', 'serverpilot_verify_ssl': False,
+        'network_id': 2, 'serverpilot_www': 'source', 'serverpilot_verify_ssl': False,
         'serverpilot_domains': ['net2.example.org']})
     assert rc == 0, out[-3000:]
     assert sorted(names_of(standin, app)) == ['net2.example.org', 'second-network.example.org']

@@ -100,11 +100,15 @@ def test_expand_www(names, mode, expected):
     assert rules.expand_www(names, mode) == expected
 
 
-def test_expand_www_refuses_a_name_too_long_for_its_www_form():
+def test_a_name_too_long_for_its_www_form_is_kept_without_it_and_said():
     name = '.'.join(['a' * 62] * 4)  # 251 characters: valid, but www. makes 255
     assert rules.normalise_name(name) == name
-    with pytest.raises(rules.DomainError, match='too long to take a www. form'):
-        rules.expand_www([name], 'always')
+    too_long = []
+    # that name's problem alone: the others keep theirs, and nobody's run fails
+    assert rules.expand_www([name, 'b.example'], 'always', too_long=too_long) == [name, 'b.example', 'www.b.example']
+    assert too_long == [name]
+    assert 'kept without their www. form' in rules.too_long_warning(too_long)
+    assert rules.too_long_warning([]) is None
     assert rules.expand_www([name], 'never') == [name]
 
 
@@ -307,3 +311,30 @@ def test_an_empty_source_refuses_even_one_removal_and_only_when_it_is_empty():
     rules.check_empty_source([], 0, 'app1')                      # nothing to remove: an empty network is fine
     rules.check_empty_source(['customer.example'], 1, 'app1')    # the source gave mappings: max_removals decides
     rules.check_empty_source(['customer.example'], None, 'app1')  # not a mapping source
+
+
+@pytest.mark.parametrize('max_removals, percent, held, limit', [
+    (None, None, 12, None),
+    (10, None, 12, 10),
+    # the share is of what the app holds, rounded down, never below one
+    (10, 25, 5, 1),     # a network of 3 customers (+ its own name and wildcard): one may leave
+    (10, 25, 12, 3),    # a network of 10: at most 3 of 12 (max_removals alone let all ten go)
+    (10, 25, 302, 10),  # a network of 300: the fixed cap
+    (None, 25, 0, 1),
+    (0, 25, 40, 0),     # max_removals 0 still forbids every removal
+    (10, 0, 40, 1),
+    (10, 100, 4, 4),
+])
+def test_removal_limit(max_removals, percent, held, limit):
+    assert rules.removal_limit(max_removals, percent, held) == limit
+
+
+def test_a_small_network_is_guarded_by_its_share():
+    customers = ['c%d.example' % n for n in range(10)]
+    held = 2 + len(customers)
+    rules.check_removals(customers[:3], 10, 'app1', percent=25, held=held)
+    with pytest.raises(rules.DomainError) as info:
+        rules.check_removals(customers, 10, 'app1', percent=25, held=held)
+    assert info.value.kind == 'removals'
+    assert 'max_removals_percent=25 of the 12 domains the app holds that a run may remove is 3' in info.value.msg
+    assert 'raise max_removals_percent and max_removals for one run' in info.value.msg

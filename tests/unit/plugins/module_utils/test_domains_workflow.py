@@ -138,3 +138,24 @@ def test_an_app_over_the_cap_may_not_grow():
     with pytest.raises(CollectionError) as info:
         domains_workflow.sync_domains(client, 'app1', ['new.test'])
     assert info.value.kind == 'limit' and client.posts == []
+
+
+def test_the_share_guard_counts_what_the_app_holds_kept_entries_aside():
+    from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+    customers = ['c%d.example' % n for n in range(10)]
+    start = ['network.example', 'www.network.example'] + customers + ['www.' + c for c in customers] + ['203.0.113.5']
+    keep = domains.Keep(['0.0.0.0/0', '::/0'])
+    # the source lost 7 of 10 customers: 7 > 25% of 11 removable domains (the IP is kept, www. forms count once)
+    client = FakeClient(domains=start)
+    with pytest.raises(CollectionError) as info:
+        domains_workflow.sync_domains(client, 'app1', ['network.example', 'www.network.example'] + customers[:3],
+                                      exclusive=True, max_removals=10, max_removals_percent=25, keep=keep)
+    assert info.value.kind == 'removals' and 'of the 11 domains' in info.value.msg and 'is 2' in info.value.msg
+    assert client.log == ['GET']  # read once, nothing written
+    # two customers leaving: within the share, written
+    client = FakeClient(domains=start)
+    result = domains_workflow.sync_domains(client, 'app1', ['network.example', 'www.network.example'] + customers[2:]
+                                           + ['www.' + c for c in customers[2:]], exclusive=True, max_removals=10,
+                                           max_removals_percent=25, keep=keep)
+    assert result['changed'] and sorted(result['removed']) == ['c0.example', 'c1.example', 'www.c0.example',
+                                                                'www.c1.example']

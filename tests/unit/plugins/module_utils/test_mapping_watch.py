@@ -51,6 +51,9 @@ def test_options_take_the_roles_database_dict_whole_and_own_options_win():
     ({'interval': 30, 'max_backoff': 10}, 'max_backoff at least interval'),
     ({'wp_config': '/x', 'unknown_option': 1}, 'unknown_option'),
     ({'database_options': 'wp-config.php'}, 'database_options must be a dict'),
+    # the role's own dict, misspelt: refused as the role refuses it, never read as another network
+    ({'database_options': {'wp_config': '/x', 'tabel_prefix': 'wp2_'}}, r'tabel_prefix \(did you mean table_prefix\?\)'),
+    ({'database_options': {'wp_config': '/x', 'read_www_setting': True}}, 'has no key read_www_setting'),
 ])
 def test_bad_options_are_refused_at_start(args, words):
     with pytest.raises(CollectionError, match=words):

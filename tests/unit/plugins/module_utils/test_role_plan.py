@@ -9,7 +9,8 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.errors impor
 
 # the role's defaults
 DEFAULTS = dict(domains=[], domains_state='present', domains_exclusive=False, www='always', www_skip_under=None,
-                keep=[], keep_ip_addresses=True, max_removals=10, source_may_be_empty=False, required_domains=None,
+                keep=[], keep_ip_addresses=True, max_removals=10, max_removals_percent=25, source_may_be_empty=False,
+                required_domains=None,
                 database=None)
 DB = {'wp_config': '/srv/wp-config.php'}
 
@@ -134,3 +135,14 @@ def test_the_result_says_why_health_failed_only_when_it_did():
                               health=failed)
     assert result['health_failure'] == 'a.test is not ok' and result['mapped_domains'] == ['a.test']
     assert result['summary'] == {'ok': 1} and result['domains'] == ['a.test']
+
+
+def test_one_customers_name_too_long_for_www_never_stops_the_plan():
+    """A valid 252-character mapped name with the default www=always: its www. form would be 256 characters. It is
+    that name's problem - synced and checked without the form - never a failed plan for the whole network."""
+    long_name = '.'.join(['a' * 62, 'b' * 62, 'c' * 62, 'd' * 61]) + '.io'
+    assert len(long_name) > 249
+    planned = role_plan.plan(settings(database=DB), mapped([long_name, 'shop.example.com']))
+    assert long_name in planned['sync']['domains']
+    assert long_name in planned['health_domains'] and 'www.' + long_name not in planned['health_domains']
+    assert 'www.shop.example.com' in planned['health_domains']
