@@ -282,9 +282,10 @@ def read_network(db, source, read):
     rows = db.rows(plugin.query(read, found.get(plugin.table(read))), 'mappings',
                    '%s mappings (%s)' % (plugin.title, plugin.table(read)))
     names, mappings, invalid, subdomains = to_domains(plugin, rows, network_domain)
-    result = dict(source=plugin.name, source_reason=reason, source_signs=seen, domains=names, mappings=mappings, count=len(mappings),
-                  invalid_rows=invalid, network_domain=network_domain, subdomain_base=subdomain_base(network_domain),
-                  subdomain_sites=subdomains, table=plugin.table(read), custom_site_domains=[], problems=[])
+    result = dict(source=plugin.name, source_reason=reason, source_signs=seen, domains=names, mappings=mappings,
+                  count=len(mappings), invalid_rows=invalid, network_domain=network_domain,
+                  subdomain_base=subdomain_base(network_domain), subdomain_sites=subdomains, table=plugin.table(read),
+                  custom_site_domains=[], problems=[])
     if not plugin.lists_sites:
         _sites_own_domains(db, read, result, plugin)
     extra, problems = plugin.settings(db, read)
