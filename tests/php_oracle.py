@@ -73,7 +73,7 @@ class Oracle:
             handle.write(text.encode('utf-8', 'surrogateescape'))
         proc = subprocess.run(['php', '-n', '-d', 'display_errors=stderr', '-d', 'short_open_tag=0',
                                os.path.join(self.workdir, 'runner.php'), path, json.dumps(list(names))],
-                              capture_output=True, timeout=120)
+                              capture_output=True, timeout=120, check=False)
         out = proc.stdout.decode('utf-8', 'replace')
         if MARK not in out or b'Parse error' in proc.stderr:
             return None

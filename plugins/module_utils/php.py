@@ -619,8 +619,8 @@ def _run(state, statement):
             return True
         return False
     # return; exit; die('...'); __halt_compiler(): the file stops here
-    return statement.first() in _STOPS and not any(t.kind == 'variable' or _word(t) in ('define',) + _INCLUDES
-                                                     for t in toks[1:])
+    runs_code = [t for t in toks[1:] if t.kind == 'variable' or _word(t) in ('define',) + _INCLUDES]
+    return statement.first() in _STOPS and not runs_code
 
 
 def _compound(state, name, operator, value, line):
