@@ -11,10 +11,12 @@ port=$(free_port)
 tls_port=$(free_port)
 workdir=$(mktemp -d)
 # The stand-in's world: its DNS server (Debian's dnsmasq where installed, else a dnspython one) answers
-# playbooks/demo/dns.json; its AutoSSL issues a certificate 3 s after a name points at the server (127.0.0.2).
+# playbooks/demo/dns.json and the CAA record sets of playbooks/demo/caa.json; its AutoSSL issues a certificate 3 s
+# after a name points at the server (127.0.0.2), unless CAA forbids Let's Encrypt.
 python tests/stand_in/server.py --port "$port" --seed playbooks/demo/apps.json \
   --tls-port "$tls_port" --tls-ca-path "$workdir/ca.pem" \
-  --dns-records playbooks/demo/dns.json --dns-info "$workdir/dns.json" --issuance-delay 3 \
+  --dns-records playbooks/demo/dns.json --dns-caa playbooks/demo/caa.json --dns-info "$workdir/dns.json" \
+  --issuance-delay 3 \
   > "$workdir/standin.log" 2>&1 &
 standin=$!
 trap 'kill $standin 2>/dev/null || true; wait $standin 2>/dev/null || true; rm -rf "$workdir"' EXIT

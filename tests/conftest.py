@@ -80,7 +80,8 @@ class MessyNetwork:
     ``set_dns`` changes what the world's DNS says, for dnsmasq and for the stand-in's AutoSSL alike.
     """
 
-    ZONES = ('example', 'example.com', 'example.net', 'example.org', 'test')
+    # top-level domains: every parent of a name has an answer, as in the real DNS (a CAA lookup climbs to the TLD)
+    ZONES = ('example', 'com', 'net', 'org', 'test', 'de')
 
     def __init__(self, standin, workdir):
         from stand_in.dns_server import Dnsmasq
@@ -100,10 +101,14 @@ class MessyNetwork:
         self.dns.start()
         return self
 
-    def set_dns(self, records):
+    def set_dns(self, records, caa=None):
+        """What the DNS says: {name: [addresses]}, and (when given) the CAA record sets {name: [(flags, tag,
+        value)]}, which the stand-in's AutoSSL honours as Let's Encrypt would."""
         with self.state.lock:
             self.state.dns = dict(records)
-        self.dns.update(records)
+            if caa is not None:
+                self.state.caa = dict(caa)
+        self.dns.update(records, caa)
 
     def stop(self):
         self.dns.stop()

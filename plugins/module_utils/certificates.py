@@ -67,6 +67,9 @@ def describe(der, now=None):
         'not_before': not_before.strftime('%Y-%m-%dT%H:%M:%SZ'),
         'not_after': not_after.strftime('%Y-%m-%dT%H:%M:%SZ'),
         'days_left': (not_after - now).days,
+        # what the renewal watch judges by: the certificate's own lifetime, and how much of it is left
+        'lifetime_seconds': int((not_after - not_before).total_seconds()),
+        'seconds_left': int((not_after - now).total_seconds()),
     }
 
 

@@ -22,10 +22,23 @@ DNS_ELSEWHERE = 'dns_elsewhere'
 CERTIFICATE_INVALID = 'certificate_invalid'
 UNREACHABLE = 'unreachable'
 UNCHECKED = 'unchecked'
-STATUSES = (OK, EXPIRING, PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, UNCHECKED)
+CAA_BLOCKED = 'caa_blocked'
+DNSSEC_BROKEN = 'dnssec_broken'
+STATUSES = (OK, EXPIRING, PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, UNCHECKED,
+            CAA_BLOCKED, DNSSEC_BROKEN)
 # what a domain may still become without anyone acting: only these are worth waiting for
 WAITABLE = (PENDING,)
-FAILED_STATUSES = (PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, EXPIRING)
+FAILED_STATUSES = (PENDING, DNS_MISSING, DNS_ELSEWHERE, CERTIFICATE_INVALID, UNREACHABLE, EXPIRING, CAA_BLOCKED,
+                   DNSSEC_BROKEN)
+# statuses of a name the server could get a certificate for: a CAA record that forbids Let's Encrypt turns each
+# into caa_blocked (for an ok name, a renewal that will fail)
+_ISSUABLE = (OK, EXPIRING, PENDING, CERTIFICATE_INVALID)
+
+# Let's Encrypt renews (and asks clients to renew) with about a third of a certificate's lifetime left. The watch
+# warns with a quarter left: renewal has then been failing for a twelfth of the lifetime (7.5 days of a 90-day
+# certificate, 12 hours of a 6-day one) - never while more than half is left, at the latest with a fifth left.
+RENEW_AT = 1.0 / 3
+WARN_AT = 1.0 / 4
 
 # handshake outcomes (certificates.check's ``reason``) that mean nothing answered TLS
 _NO_ANSWER = ('connection refused', 'timeout', 'TLS handshake failed')
@@ -60,18 +73,63 @@ def _names(addresses):
     return ', '.join(addresses) if addresses else 'none'
 
 
-def classify(name, dns, server_addresses, listed, covered, certificate=None, expiry_warning_days=14):
+def duration(seconds):
+    """A span for an operator: days from two days up, hours below."""
+    seconds = max(0, int(seconds))
+    if seconds >= 2 * 86400:
+        return '%d days' % (seconds // 86400)
+    return '%d hours' % (seconds // 3600)
+
+
+def renewal_overdue(lifetime, left, fixed_days=None):
+    """Whether a certificate of ``lifetime`` seconds with ``left`` seconds to go should have been renewed by now,
+    judged from its own lifetime (a quarter left), or from ``fixed_days`` where the operator gives them - never
+    while more than half of the lifetime is left, so a 6-day certificate is not 'expiring' from birth."""
+    if lifetime <= 0:
+        return left <= 0
+    threshold = lifetime * WARN_AT if fixed_days is None else min(fixed_days * 86400, lifetime / 2.0)
+    return left < threshold
+
+
+def _renewal_reason(name, certificate):
+    lifetime, left = certificate['lifetime_seconds'], certificate['seconds_left']
+    late = lifetime * RENEW_AT - left
+    return ('%s serves a valid certificate that expires in %s (%s), %d%% of its %s lifetime. Let\'s Encrypt renews '
+            'with a third of the lifetime left, so it should have been renewed %s ago: renewal is failing. Look at '
+            'the app\'s SSL in the ServerPilot dashboard, and at any CAA or DNSSEC finding for it.'
+            % (name, duration(left), certificate.get('not_after'), max(0, 100 * left // lifetime) if lifetime else 0,
+               duration(lifetime), duration(late)))
+
+
+def classify(name, dns, server_addresses, listed, covered, certificate=None, expiry_warning_days=None, caa=None):
     """One domain's status and reason from its probed facts.
 
-    ``dns``: {'a': [...], 'aaaa': [...], 'error': None or text}; ``server_addresses``: the server's addresses
-    (normalised); ``listed``: on the app's list; ``covered``: in AutoSSL's certificate (True, False or None
-    when the API does not say); ``certificate``: certificates.check's result for the handshake, or None when
-    none was made. Returns (status, reason, points_to_server).
+    ``dns``: {'a': [...], 'aaaa': [...], 'error': None or text, 'dnssec': None or why its DNSSEC chain fails};
+    ``server_addresses``: the server's addresses (normalised); ``listed``: on the app's list; ``covered``: in
+    AutoSSL's certificate (True, False or None when the API does not say); ``certificate``: certificates.check's
+    result for the handshake, or None when none was made; ``expiry_warning_days``: a fixed renewal warning
+    instead of the lifetime rule (renewal_overdue); ``caa``: caa.evaluate's (allowed, reason), or None when not
+    looked up. Returns (status, reason, points_to_server).
     """
+    status, reason, points = _classify(name, dns, server_addresses, listed, covered, certificate, expiry_warning_days)
+    if status in _ISSUABLE and points and caa is not None and not caa[0] and listed is not False:
+        now = {OK: 'It serves a valid certificate today, but its renewal will fail',
+               EXPIRING: 'This is why its renewal fails', PENDING: 'ServerPilot cannot issue its certificate',
+               CERTIFICATE_INVALID: 'ServerPilot cannot issue the certificate it needs'}[status]
+        return CAA_BLOCKED, ('%s points at the server. %s: %s.' % (name, now, caa[1])), points
+    return status, reason, points
+
+
+def _classify(name, dns, server_addresses, listed, covered, certificate, expiry_warning_days):
     if not checkable(name):
         what = 'a wildcard' if name.startswith('*.') else 'an IP address'
         return UNCHECKED, ('%s is %s: no DNS lookup or handshake can check it; ServerPilot never issues AutoSSL '
                            'certificates for it.' % (name, what)), None
+    if dns.get('dnssec'):
+        return DNSSEC_BROKEN, ('%s: %s Every CA validates DNSSEC since 15 March 2026, so no certificate can be issued '
+                               'or renewed for it, though resolvers that do not validate still answer. Re-sign the '
+                               'zone (expired signatures), or remove the DS record left at the registrar after a DNS '
+                               'move.' % (name, dns['dnssec'])), None
     addresses = list(dns.get('a') or []) + list(dns.get('aaaa') or [])
     servers = _names(sorted(server_addresses))
     if not addresses:
@@ -95,10 +153,9 @@ def classify(name, dns, server_addresses, listed, covered, certificate=None, exp
         return UNREACHABLE, '%s points at the server, but no handshake was made.' % name, True
     if certificate.get('valid'):
         days = certificate.get('days_left')
-        if days is not None and days < expiry_warning_days:
-            return EXPIRING, ('%s serves a valid certificate that expires in %d days (%s). ServerPilot renews at 30 '
-                              'days left, so renewal is failing: look at the app in the ServerPilot dashboard.'
-                              % (name, days, certificate.get('not_after'))), True
+        if certificate.get('lifetime_seconds') is not None and renewal_overdue(
+                certificate['lifetime_seconds'], certificate['seconds_left'], expiry_warning_days):
+            return EXPIRING, _renewal_reason(name, certificate), True
         return OK, '%s serves a valid certificate (%d days left).' % (name, days if days is not None else 0), True
     reason = certificate.get('reason') or 'invalid certificate'
     if reason in _NO_ANSWER:

@@ -16,13 +16,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import time
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import certificates, domains, health, probes
+from ansible_collections.multisite.serverpilot.plugins.module_utils import caa, certificates, domains, health, probes
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import check_bounds
 
 FIELDS = ('issuer', 'not_after', 'days_left')
+
+
+def _lifetime(certificate):
+    """The renewal watch's facts of a served certificate: its lifetime in days, and when Let's Encrypt's renewal
+    (a third of the lifetime before expiry) was due."""
+    if not certificate or certificate.get('lifetime_seconds') is None:
+        return {'lifetime_days': None, 'renew_by': None}
+    not_after = datetime.datetime.strptime(certificate['not_after'], '%Y-%m-%dT%H:%M:%SZ')
+    due = not_after - datetime.timedelta(seconds=certificate['lifetime_seconds'] * health.RENEW_AT)
+    return {'lifetime_days': round(certificate['lifetime_seconds'] / 86400.0, 1),
+            'renew_by': due.strftime('%Y-%m-%dT%H:%M:%SZ')}
 
 
 class AppFacts:
@@ -76,17 +88,20 @@ def check_one(name, dns_facts, facts, options, handshake=certificates.check):
         if addresses and all(a in facts.server_addresses for a in addresses):
             certificate = handshake(name, address, port=options['port'], timeout=options['connect_timeout'],
                                     ca_path=options['ca_path'], describe_failure=False)
+    caa_found = (caa.evaluate(name, dns_facts['caa'], options['caa_account_uris'])
+                 if dns_facts.get('caa') is not None else None)
     status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered, certificate,
-                                             options['expiry_warning_days'])
+                                             options['expiry_warning_days'], caa_found)
     if status == health.CERTIFICATE_INVALID and certificate and not certificate.get('issuer'):
         # the operator needs the facts of a wrong certificate: only here is a second handshake worth it
         certificate = handshake(name, address, port=options['port'], timeout=options['connect_timeout'],
                                 ca_path=options['ca_path'], describe_failure=True)
         status, reason, points = health.classify(name, dns_facts, facts.server_addresses, listed, covered,
-                                                 certificate, options['expiry_warning_days'])
+                                                 certificate, options['expiry_warning_days'], caa_found)
     addresses = dns_facts['a'] + dns_facts['aaaa'] if health.checkable(name) else []
-    return _entry(name, status, reason, facts, options, addresses, points,
-                  certificate if certificate and certificate.get('valid') else None)
+    valid = certificate if certificate and certificate.get('valid') else None
+    return _entry(name, status, reason, facts, options, addresses, points, valid,
+                  caa_allows=caa_found[0] if caa_found else None, dnssec=dns_facts.get('dnssec'), **_lifetime(valid))
 
 
 def _entry(name, status, reason, facts, options, addresses=(), points=None, certificate=None, **extra):
@@ -99,6 +114,7 @@ def _entry(name, status, reason, facts, options, addresses=(), points=None, cert
              'points_to_server': points, 'listed': _knows(facts.listed, name), 'covered': _knows(facts.covered, name),
              'required': name in options['required']}
     entry.update((field, certificate.get(field) if certificate else None) for field in FIELDS)
+    entry.update(caa_allows=None, dnssec=None, lifetime_days=None, renew_by=None)
     entry.update(extra)
     return entry
 
@@ -116,11 +132,13 @@ def _guarded(name, facts, options, probe):
 def check_all(names, dns_resolver, facts, options, handshake=certificates.check):
     """Every name probed and classified, ``options['concurrency']`` at a time; returns (entries, dns facts)."""
     dns_facts = {}  # each name's own key, written by its own thread
+    # CAA in the same wave as A and AAAA, each parent looked up once for every name under it
+    caa_lookups = probes.CAALookups(dns_resolver) if options.get('caa', True) else None
 
     def probe(name):
         def run():
-            dns_facts[name] = probes.lookup(dns_resolver, name) if health.checkable(name) else {
-                'a': [], 'aaaa': [], 'error': None}
+            dns_facts[name] = probes.lookup(dns_resolver, name, caa_lookups) if health.checkable(name) else {
+                'a': [], 'aaaa': [], 'error': None, 'dnssec': None, 'caa': None}
             return check_one(name, dns_facts[name], facts, options, handshake)
         return _guarded(name, facts, options, run)
     return probes.in_parallel(probe, names, options['concurrency']), dns_facts
@@ -188,7 +206,8 @@ def health_check(run):
         facts = AppFacts(None, None, servers)
     names += [name for name in required if name not in names]
     certificates.check_ca_path(params['ca_path'])
-    keys = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days')
+    keys = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days', 'caa',
+            'caa_account_uris')
     options = dict((key, params[key]) for key in keys)
     options['required'] = set(required)
     entries = run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']), facts, options,

@@ -16,7 +16,14 @@ description:
     server, whether the name is on the app's list and covered by AutoSSL, and one real TLS handshake to the
     server's own address with the name as SNI, verified as a browser would.
   - Each domain gets one status - V(ok), V(expiring), V(pending), V(dns_missing), V(dns_elsewhere),
-    V(certificate_invalid), V(unreachable) or V(unchecked) - and a reason that names the addresses and the next step.
+    V(certificate_invalid), V(unreachable), V(unchecked), V(caa_blocked) or V(dnssec_broken) - and a reason that
+    names the addresses and the next step.
+  - It answers "will it still be served next month?" too - V(caa_blocked) (a CAA record forbids Let's Encrypt
+    through ServerPilot's AutoSSL, or its lookup fails) and V(dnssec_broken) (the name fails DNSSEC validation,
+    which every CA applies since 15 March 2026) are issuance blockers, reported also for names that serve a valid
+    certificate today; V(expiring) is judged from each certificate's own lifetime, so 90-, 64-, 45- and 6-day
+    certificates each warn when renewal has failed. V(dnssec_broken) needs a validating resolver in O(nameservers)
+    (every CA uses one; a resolver that does not validate cannot see it).
   - A network is never all healthy; the task fails only for the domains O(required) names (O(fail_on)), so a
     scheduled sync stays green while one customer has not pointed DNS, and still reports that customer.
   - Handshakes go only to the server's own addresses. A name that points elsewhere is classified from DNS alone, so
@@ -116,10 +123,33 @@ options:
     default: 64
   expiry_warning_days:
     description:
-      - A valid certificate with fewer days left is V(expiring). ServerPilot renews at 30 days left, so this means
-        renewal is failing.
+      - A fixed renewal warning instead of the lifetime rule - a valid certificate with fewer days left is
+        V(expiring) (never while more than half of its lifetime is left).
+      - Unset (the default), the warning scales with each certificate's own lifetime (C(notAfter - notBefore)) - it is
+        V(expiring) with a quarter of its lifetime left. Let's Encrypt renews with a third left, so V(expiring) means
+        renewal has failed for a twelfth of the lifetime - 7.5 days of a 90-day certificate, 5.3 of a 64-day one,
+        3.75 of a 45-day one, 12 hours of a 6-day one - early enough to act, and a 6-day certificate is not
+        expiring from birth.
     type: int
-    default: 14
+  caa:
+    description:
+      - Look up each name's CAA record set (the closest one up the name's tree, any CNAME followed by the resolver)
+        and judge it as Let's Encrypt does - an C(issue) property for C(letsencrypt.org), its C(accounturi) and
+        C(validationmethods) parameters (RFC 8657) against what ServerPilot's AutoSSL needs (HTTP-01,
+        ServerPilot's own ACME account), a critical property no CA knows, a lookup that fails. A name that points at
+        the server and that CAA forbids is V(caa_blocked), also when it is V(ok) today - its renewal will fail.
+      - The lookups go to the same nameservers as the A and AAAA lookups, in the same parallel wave; each parent is
+        looked up once per run.
+    type: bool
+    default: true
+  caa_account_uris:
+    description:
+      - ACME account URIs that are ServerPilot's AutoSSL account(s), for a CAA record pinned with C(accounturi) to one
+        of them. A record pinned to any other account is V(caa_blocked) (a customer's old record pinned to their own
+        account).
+    type: list
+    elements: str
+    default: []
 requirements:
   - dnspython
   - cryptography
@@ -170,8 +200,12 @@ domains:
       description: The domain.
       type: str
     status:
-      description: One of V(ok), V(expiring), V(pending), V(dns_missing), V(dns_elsewhere), V(certificate_invalid),
-        V(unreachable), V(unchecked).
+      description:
+        - One of V(ok), V(expiring) (renewal is failing - a quarter of the certificate's lifetime left), V(pending),
+          V(dns_missing), V(dns_elsewhere), V(certificate_invalid), V(unreachable), V(unchecked), V(caa_blocked) (a
+          CAA record forbids Let's Encrypt through ServerPilot's AutoSSL, or the CAA lookup fails - the reason names
+          the record set and what to write), V(dnssec_broken) (its DNSSEC chain fails validation - expired
+          signatures, a DS record left at the registrar).
       type: str
     reason:
       description: What is wrong and what to do, naming addresses; for V(ok) the days left.
@@ -207,6 +241,20 @@ domains:
     days_left:
       description: Whole days until it expires.
       type: int
+    lifetime_days:
+      description: The valid certificate's lifetime (C(notAfter - notBefore)), in days.
+      type: float
+    renew_by:
+      description: When the valid certificate should have been renewed (a third of its lifetime before it expires),
+        UTC, ISO 8601.
+      type: str
+    caa_allows:
+      description: Whether the name's CAA lets Let's Encrypt issue through ServerPilot's AutoSSL; null when not looked
+        up (O(caa=false), a wildcard, an IP address).
+      type: bool
+    dnssec:
+      description: Why the name fails DNSSEC validation; null when it does not (or the resolver does not validate).
+      type: str
     probe_error:
       description:
         - Only where the name's probe failed unexpectedly - the exception's type. The name is then V(unchecked), and
@@ -226,7 +274,7 @@ summary:
   returned: always
   type: dict
   sample: {ok: 41, expiring: 0, pending: 2, dns_missing: 3, dns_elsewhere: 1, certificate_invalid: 0,
-           unreachable: 0, unchecked: 1}
+           unreachable: 0, unchecked: 1, caa_blocked: 1, dnssec_broken: 0}
 error_kind:
   description:
     - On failure, one word from a fixed vocabulary for what failed; decide on it in playbooks, never on the text of
@@ -267,7 +315,9 @@ def main():
         ca_path=dict(type='path'),
         connect_timeout=dict(type='float', default=5),
         concurrency=dict(type='int', default=64),
-        expiry_warning_days=dict(type='int', default=14),
+        expiry_warning_days=dict(type='int'),
+        caa=dict(type='bool', default=True),
+        caa_account_uris=dict(type='list', elements='str', default=[]),
     )
     run_module(argument_spec, health_check, requires=lambda params: ['idna', 'dnspython', 'cryptography'] + (
         ['requests'] if params['app_id'] else []))

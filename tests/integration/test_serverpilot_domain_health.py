@@ -50,7 +50,8 @@ def test_every_domain_gets_a_status_and_a_reason(messy_network, app, playbook):
         'v6stray.example': 'dns_elsewhere', 'left.example': 'dns_elsewhere', 'gone.example': 'dns_missing',
         '*.network.example': 'unchecked', '203.0.113.44': 'unchecked'}
     assert result['summary'] == {'ok': 1, 'expiring': 0, 'pending': 0, 'dns_missing': 2, 'dns_elsewhere': 3,
-                                 'certificate_invalid': 0, 'unreachable': 0, 'unchecked': 2}
+                                 'certificate_invalid': 0, 'unreachable': 0, 'unchecked': 2,
+                                 'caa_blocked': 0, 'dnssec_broken': 0}
     good = domains['good.example']
     assert good['points_to_server'] and good['listed'] and good['covered'] and good['issuer'] == 'Stand-in Encrypt'
     assert good['days_left'] >= 88 and good['addresses'] == [SERVER]

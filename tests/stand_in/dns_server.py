@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The test world's DNS: Debian's dnsmasq in the foreground on a loopback port, answering from a hosts file.
 
-Records are name -> addresses (IPv4 and IPv6). Names under the given zones that
-have no record get NXDOMAIN, as from an authoritative server; nothing is ever
-forwarded. ``update`` rewrites the records and makes dnsmasq re-read them.
+Records are name -> addresses (IPv4 and IPv6), and CAA record sets name -> [(flags, tag, value)]. Names under
+the given zones (top-level domains, so every parent of a name has an answer, as in the real DNS) that have no
+record get NXDOMAIN, as from an authoritative server; nothing is ever forwarded. ``update`` rewrites the records
+and makes dnsmasq re-read them (a change of CAA restarts it on the same port: its config holds them).
 
 ``PythonDNS`` answers the same way from dnspython, for the demo on a machine
 without dnsmasq; the tests always use dnsmasq.
@@ -39,14 +40,21 @@ def dnsmasq_binary():
                                            None)
 
 
+def caa_rdata(flags, tag, value):
+    """A CAA record's RDATA in hex (RFC 8659 section 4.1), for dnsmasq's dns-rr."""
+    tag, value = tag.encode('ascii'), value.encode('utf-8')
+    return (bytes([flags, len(tag)]) + tag + value).hex()
+
+
 class Dnsmasq:
-    def __init__(self, workdir, records, zones, host='127.0.0.1'):
+    def __init__(self, workdir, records, zones, host='127.0.0.1', caa=None):
         self.workdir = workdir
         self.host = host
         self.port = _free_udp_port()
         self.zones = sorted(set(zones))
         self.hosts_file = os.path.join(workdir, 'dns-records.hosts')
         self.records = dict(records)
+        self.caa = dict(caa or {})
         self.process = None
 
     @property
@@ -68,6 +76,9 @@ class Dnsmasq:
                          'addn-hosts=%s\ncache-size=0\n' % (self.port, self.host, self.hosts_file))
             for zone in self.zones:
                 handle.write('local=/%s/\n' % zone)
+            for name, records in sorted(self.caa.items()):
+                for flags, tag, value in records:
+                    handle.write('dns-rr=%s,257,%s\n' % (name, caa_rdata(flags, tag, value)))
         user = ['--user=root'] if os.geteuid() == 0 else []
         self.process = subprocess.Popen([dnsmasq_binary(), '--keep-in-foreground', '--conf-file=' + config,
                                          '--pid-file=', '--log-facility=' + os.path.join(self.workdir, 'dnsmasq.log')]
@@ -85,9 +96,14 @@ class Dnsmasq:
             time.sleep(0.05)
         raise RuntimeError('dnsmasq did not answer within 10 s')
 
-    def update(self, records):
-        """Replace the records; dnsmasq re-reads its hosts file on SIGHUP."""
+    def update(self, records, caa=None):
+        """Replace the records; dnsmasq re-reads its hosts file on SIGHUP. New CAA records restart it."""
         self.records = dict(records)
+        if caa is not None and dict(caa) != self.caa:
+            self.caa = dict(caa)
+            self.stop()
+            self.start()
+            return
         self._write_records()
         self.process.send_signal(signal.SIGHUP)
         time.sleep(0.2)
@@ -112,9 +128,10 @@ def _answers(host, port):
 class PythonDNS:
     """The same answers from dnspython over UDP, for the demo where dnsmasq is not installed."""
 
-    def __init__(self, workdir, records, zones, host='127.0.0.1'):
+    def __init__(self, workdir, records, zones, host='127.0.0.1', caa=None):
         self.host = host
         self.records = dict(records)
+        self.caa = dict(caa or {})
         self.zones = list(zones)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((host, 0))
@@ -130,8 +147,10 @@ class PythonDNS:
         threading.Thread(target=self._loop, daemon=True).start()
         return self
 
-    def update(self, records):
+    def update(self, records, caa=None):
         self.records = dict(records)
+        if caa is not None:
+            self.caa = dict(caa)
 
     def _answer(self, wire):
         import dns.message
@@ -143,11 +162,18 @@ class PythonDNS:
         question = query.question[0]
         name = question.name.to_text().rstrip('.').lower()
         addresses = self.records.get(name)
-        if addresses is None:
+        known = addresses is not None or name in self.caa or any(
+            n == name or n.endswith('.' + name) for n in list(self.records) + list(self.caa))
+        if not known:
             response.set_rcode(dns.rcode.NXDOMAIN)
             return response.to_wire()
-        wanted = [a for a in addresses if (':' in a) == (question.rdtype == dns.rdatatype.AAAA)]
-        if wanted:
+        if question.rdtype == dns.rdatatype.CAA:
+            wanted = ['%d %s "%s"' % record for record in self.caa.get(name, [])]
+        elif question.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+            wanted = [a for a in addresses or [] if (':' in a) == (question.rdtype == dns.rdatatype.AAAA)]
+        else:
+            wanted = []
+        if wanted:  # else NOERROR with no answer, as for any name that exists
             response.answer.append(dns.rrset.from_text_list(question.name, 0, 'IN', question.rdtype, wanted))
         return response.to_wire()
 

@@ -92,6 +92,8 @@ class StandInState:
             # The world's DNS, when a test sets it: name -> addresses (A and AAAA). None: the legacy per-app
             # ``dns_domains`` decide (every listed name points, unless the app says otherwise).
             self.dns = None
+            # the world's CAA record sets {name: [(flags, tag, value)]}: a name they forbid is never issued
+            self.caa = {}
             # The address servers connect from (GET /servers/:id lastaddress), where the TLS endpoint listens.
             self.server_address = '127.0.0.2'
             # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min;
@@ -237,6 +239,20 @@ class StandInState:
         addresses = self.dns.get(name) or []
         return bool(addresses) and all(a == self.servers[app['serverid']]['lastaddress'] for a in addresses)
 
+    def issuable(self, name):
+        """Whether Let's Encrypt would issue for ``name`` as the world's CAA says - the closest record set
+        decides, and a set with issue properties must hold exactly "letsencrypt.org". Deliberately smaller and
+        stricter than a CA (a parameter forbids too): the stand-in is never friendlier than ServerPilot."""
+        labels = name.split('.')
+        for at in range(len(labels)):
+            records = self.caa.get('.'.join(labels[at:]))
+            if records:
+                issues = [value for flags, tag, value in records if tag.lower() == 'issue']
+                critical = [tag for flags, tag, value in records
+                            if tag.lower() not in ('issue', 'issuewild', 'iodef') and flags & 129]
+                return not critical and (not issues or 'letsencrypt.org' in [v.strip() for v in issues])
+        return True
+
     def covered_names(self, app):
         """The listed names AutoSSL's certificate covers now: pointing at the server for issuance_delay seconds.
 
@@ -249,7 +265,11 @@ class StandInState:
                 del since[name]
         for name in app['domains']:
             if name not in since and self.points(app, name):
-                since[name] = now - self.issuance_delay if name in app['_long_listed'] else now
+                # issued long ago (before the record set changed), or issued now only where CAA lets it be
+                if name in app['_long_listed']:
+                    since[name] = now - self.issuance_delay
+                elif self.issuable(name):
+                    since[name] = now
         # the seeded world holds until the app is first looked at; a name that points only later waits
         app['_long_listed'] = []
         # the names issued so far (a dict, so the app stays JSON like the rest of the state)
@@ -605,16 +625,22 @@ class StandInServer:
         self.httpd.server_close()
 
 
-def start_dns(state, records_file, info_file=None):
-    """The world's DNS for a stand-in run from the command line: dnsmasq where installed, else dnspython."""
+def start_dns(state, records_file, info_file=None, caa_file=None):
+    """The world's DNS for a stand-in run from the command line: dnsmasq where installed, else dnspython; its CAA
+    record sets (``caa_file``: {name: [[flags, tag, value]]}) are served, and honoured by the stand-in's AutoSSL."""
     import tempfile
     from stand_in.dns_server import Dnsmasq, PythonDNS, dnsmasq_binary
     with open(records_file) as handle:
         records = json.load(handle)
-    state.dns = dict(records)
-    zones = sorted(set(name.split('.', 1)[1] for name in records if '.' in name))
+    caa = {}
+    if caa_file:
+        with open(caa_file) as handle:
+            caa = dict((name, [tuple(r) for r in sets]) for name, sets in json.load(handle).items())
+    state.dns, state.caa = dict(records), caa
+    # authoritative for the names' top-level domains: every parent answers, as in the real DNS (CAA climbs them)
+    zones = sorted(set(name.rsplit('.', 1)[-1] for name in records if '.' in name))
     backend = Dnsmasq if dnsmasq_binary() else PythonDNS
-    server = backend(tempfile.mkdtemp(prefix='standin-dns-'), records, zones).start()
+    server = backend(tempfile.mkdtemp(prefix='standin-dns-'), records, zones, caa=caa).start()
     if info_file:
         with open(info_file + '.tmp', 'w') as handle:
             json.dump({'nameserver': server.nameserver, 'backend': backend.__name__}, handle)
@@ -641,6 +667,8 @@ def main(argv=None):
     parser.add_argument('--tls-ca-path', help='where to write the TLS endpoint\'s CA certificate')
     parser.add_argument('--dns-records', help='JSON file {name: [addresses]}: start a DNS server answering them '
                                               '(dnsmasq, or dnspython where dnsmasq is missing); AutoSSL follows it')
+    parser.add_argument('--dns-caa', help='JSON file {name: [[flags, tag, value]]}: CAA record sets the DNS server '
+                                          'serves; AutoSSL issues nothing they forbid Let\'s Encrypt')
     parser.add_argument('--dns-info', help='where to write {"nameserver": "IP:port", "backend": ...}')
     parser.add_argument('--issuance-delay', type=float, default=0.5,
                         help='seconds between a name pointing at the server and AutoSSL covering it')
@@ -663,7 +691,7 @@ def main(argv=None):
             shutil.copy(endpoint.ca_path, args.tls_ca_path)
         print('TLS endpoint on %s:%d, CA certificate %s' % (state.server_address, endpoint.port, endpoint.ca_path),
               flush=True)
-    dns = start_dns(state, args.dns_records, args.dns_info) if args.dns_records else None
+    dns = start_dns(state, args.dns_records, args.dns_info, args.dns_caa) if args.dns_records else None
     signal.signal(signal.SIGTERM, lambda *dummy: threading.Thread(target=server.httpd.shutdown).start())
     print('ServerPilot stand-in listening on %s' % server.url, flush=True)
     try:

@@ -85,6 +85,7 @@ class TLSEndpoint(_Listener):
         self.ca.cert_pem.write_to_path(self.ca_path)
         self.state = state
         self.rules = {}
+        self.lifetimes = {}  # name -> (lifetime, left), in days: a valid certificate at that point of its life
         self.handshakes = Counter()
         self._contexts = {}
         self._lock = threading.Lock()
@@ -98,6 +99,13 @@ class TLSEndpoint(_Listener):
         assert kind in KINDS and then in KINDS
         with self._lock:
             self.rules[name] = (kind, after, then)
+
+    def serve_lifetime(self, name, lifetime_days, left_days):
+        """Serve ``name`` a valid certificate of ``lifetime_days`` with ``left_days`` to go (6-, 45-, 90-day
+        certificates at any point of their life), set before its first handshake."""
+        with self._lock:
+            self.lifetimes[name] = (lifetime_days, left_days)
+            self._contexts.pop((VALID, name), None)
 
     def handshake_count(self, name):
         """How many handshakes asked for ``name`` so far; each one's certificate is chosen by then."""
@@ -136,6 +144,10 @@ class TLSEndpoint(_Listener):
                 elif kind == ODD:
                     leaf = None
                     cert_pem, key_pem = self._odd_certificate(name, now, day)
+                elif name in self.lifetimes:
+                    lifetime, left = self.lifetimes[name]
+                    leaf = self.ca.issue_cert(name, common_name=name, not_before=now - (lifetime - left) * day,
+                                              not_after=now + left * day)
                 else:  # as Let's Encrypt issues: 90 days
                     leaf = self.ca.issue_cert(name, common_name=name, not_before=now - day,
                                               not_after=now + 89 * day)

@@ -10,7 +10,7 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.errors impor
 
 SERVER = '127.0.0.2'
 OPTIONS = {'port': 443, 'ca_path': None, 'connect_timeout': 1, 'concurrency': 4, 'wait': 600, 'wait_delay': 5,
-           'expiry_warning_days': 14, 'required': {'broken.example'}}
+           'expiry_warning_days': 14, 'caa_account_uris': [], 'required': {'broken.example'}}
 
 
 class Record:
