@@ -4,6 +4,8 @@
 CAA record sets served by the real dnsmasq (which the stand-in's AutoSSL honours as Let's Encrypt would) and
 certificates of 6, 45 and 90 days at several points of their life from the TLS farm."""
 
+import os
+
 import pytest
 
 from integration.test_serverpilot_domain_health import by_name, health_task
@@ -101,3 +103,37 @@ def test_the_renewal_watch_scales_with_each_certificates_lifetime(messy_network,
     domains = by_name(playbook(health_task(messy_network, app_id=app, expiry_warning_days=14)).results[0])
     assert domains['d6-young.example']['status'] == 'ok' and domains['d90-late.example']['status'] == 'ok'
     assert domains['d45-late.example']['status'] == 'expiring'
+
+
+@pytest.fixture
+def dnssec(messy_network, tmp_path):
+    """Signed zones behind a validating unbound that forwards every other name to the messy network's DNS."""
+    import dnssec_world
+    from needs import need
+    need(dnssec_world.available(), "Debian's nsd, unbound and ldnsutils",
+         'apt-get install --no-install-recommends nsd unbound ldnsutils')
+    world = dnssec_world.DNSSECWorld(str(tmp_path / 'dnssec'), {
+        'expired.test': ({'shop.expired.test': SERVER}, True),
+        'valid.test': ({'shop.valid.test': SERVER}, False)}, messy_network.dns.nameserver)
+    os.makedirs(world.workdir)
+    yield world.start()
+    world.stop()
+
+
+def test_a_broken_dnssec_chain_is_found_though_the_site_still_resolves_elsewhere(messy_network, dnssec, standin,
+                                                                               playbook):
+    names = ['shop.expired.test', 'shop.valid.test', 'plain.example.com']
+    # the non-validating DNS (dnsmasq) still answers every name: the site looks fine there
+    messy_network.set_dns(dict((name, [SERVER]) for name in names))
+    app = standin.state.add_app(domains=names, ssl='auto')
+    fine = by_name(playbook(health_task(messy_network, app_id=app)).results[0])
+    assert set(d['status'] for d in fine.values()) == {'ok'}
+    # asked as a CA asks, through a validating resolver
+    result = playbook(health_task(messy_network, app_id=app, nameservers=[dnssec.nameserver])).results[0]
+    domains = by_name(result)
+    assert {n: d['status'] for n, d in domains.items()} == {
+        'shop.expired.test': 'dnssec_broken', 'shop.valid.test': 'ok', 'plain.example.com': 'ok'}
+    broken = domains['shop.expired.test']
+    assert 'fails DNSSEC validation' in broken['reason'] and 'DS record' in broken['reason']
+    assert broken['dnssec'] and domains['shop.valid.test']['dnssec'] is None
+    assert result['summary']['dnssec_broken'] == 1
