@@ -219,6 +219,7 @@ HEALTH_TASK = '''
     port: "{{ port }}"
     ca_path: "{{ ca_path }}"
     concurrency: "{{ concurrency }}"
+    caa: "{{ caa | default(true) }}"
     fail_on: never
 '''
 
@@ -288,6 +289,19 @@ def network(server, env, workdir, customers, latency, repeats):
             rows.append({'concurrency': concurrency, 'seconds': round(median(seconds), 3),
                          'calls': sum(calls_by_method(server.state).values()) / float(repeats),
                          'handshakes': sum(tls.handshakes.values()) / float(repeats)})
+        # the issuance blockers' cost: the same step without and with its CAA lookups (and the DNSSEC check they
+        # bring), interleaved run by run so that a drifting machine weighs on both alike
+        side = {False: [], True: []}
+        for dummy in range(repeats):
+            for caa in (False, True):
+                if os.path.exists(times_file):
+                    os.unlink(times_file)
+                run_playbook(book, dict(common, concurrency=64, caa=caa), timed)
+                with open(times_file) as handle:
+                    side[caa].append(json.loads(handle.readline())['seconds'])
+        caa_cost = {'without_caa_seconds': round(median(side[False]), 3),
+                    'with_caa_seconds': round(median(side[True]), 3),
+                    'ratio': round(median(side[True]) / max(median(side[False]), 0.001), 2)}
         assert sum(cdn.handshakes.values()) == 0, 'a handshake went to the CDN'
     finally:
         dns.stop()
@@ -295,7 +309,7 @@ def network(server, env, workdir, customers, latency, repeats):
         cdn.stop()
     return {'listed': 2 * customers, 'handshake_latency': latency, 'dns': backend,
             'role_noop_seconds': round(role_noop, 3), 'role_noop_calls': role_calls,
-            'role_noop_handshakes': role_handshakes, 'health': rows,
+            'role_noop_handshakes': role_handshakes, 'health': rows, 'caa_cost': caa_cost,
             'speedup': round(rows[0]['seconds'] / max(rows[1]['seconds'], 0.001), 1)}
 
 
@@ -330,6 +344,10 @@ def table(results):
             lines.append('| health step alone, concurrency %d | %.2f | %g | %g |' % (
                 row['concurrency'], row['seconds'], row['calls'], row['handshakes']))
         lines.append('\nthe default concurrency is %.1fx faster than one at a time' % net['speedup'])
+        cost = net.get('caa_cost')
+        if cost:
+            lines.append('the issuance blockers (CAA, DNSSEC) at concurrency 64: %.2f s without, %.2f s with: %.2fx'
+                         % (cost['without_caa_seconds'], cost['with_caa_seconds'], cost['ratio']))
     overhead = results.get('overhead')
     if overhead:
         lines += ['', 'one play, task by task (median of %d runs), latency %.0f ms per request'

@@ -4,6 +4,7 @@
 CAA record sets served by the real dnsmasq (which the stand-in's AutoSSL honours as Let's Encrypt would) and
 certificates of 6, 45 and 90 days at several points of their life from the TLS farm."""
 
+import json
 import os
 
 import pytest
@@ -137,3 +138,27 @@ def test_a_broken_dnssec_chain_is_found_though_the_site_still_resolves_elsewhere
     assert 'fails DNSSEC validation' in broken['reason'] and 'DS record' in broken['reason']
     assert broken['dnssec'] and domains['shop.valid.test']['dnssec'] is None
     assert result['summary']['dnssec_broken'] == 1
+
+
+def test_the_role_reports_a_blocker_without_waiting_and_fails_only_for_a_required_name(messy_network, standin,
+                                                                                     playbook, tmp_path):
+    from integration.test_role_domain_mapping import final, role, statuses
+    messy_network.set_dns({'network.example': [SERVER], 'www.network.example': [SERVER],
+                           'blocked.example.com': [SERVER], 'www.blocked.example.com': [SERVER]},
+                          {'example.com': [(0, 'issue', 'digicert.com')]})
+    app = standin.state.add_app(domains=[])
+    report = tmp_path / 'reports'
+    variables = dict(serverpilot_domains=['network.example', 'blocked.example.com'],
+                     serverpilot_required_domains=['network.example'], serverpilot_report_dir=str(report))
+    # the role's wait is 600 s: a run that waited for the blocked customer would end long after this one does
+    run = playbook(role(app, messy_network, **variables))
+    assert run.rc == 0, run
+    assert statuses(run) == {'network.example': 'ok', 'www.network.example': 'ok',
+                             'blocked.example.com': 'caa_blocked', 'www.blocked.example.com': 'caa_blocked'}
+    assert final(run)['summary']['caa_blocked'] == 2
+    assert 'blocked.example.com: caa_blocked - ' in run.stdout and 'digicert.com' in run.stdout
+    data = json.loads((report / ('%s.json' % app)).read_text())
+    assert data['summary']['caa_blocked'] == 2 and 'caa_blocked' in (report / ('%s.html' % app)).read_text()
+    # the operator's own name blocked: fail_on applies to it as to any failed status
+    run = playbook(role(app, messy_network, **dict(variables, serverpilot_required_domains=['blocked.example.com'])))
+    assert run.rc != 0 and 'caa_blocked' in run.stdout
