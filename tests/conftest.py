@@ -101,14 +101,17 @@ class MessyNetwork:
         self.dns.start()
         return self
 
-    def set_dns(self, records, caa=None):
+    def set_dns(self, records, caa=None, cnames=None):
         """What the DNS says: {name: [addresses]}, and (when given) the CAA record sets {name: [(flags, tag,
-        value)]}, which the stand-in's AutoSSL honours as Let's Encrypt would."""
+        value)]} and CNAMEs {alias: target}, which the stand-in's AutoSSL honours as Let's Encrypt would. An
+        alias's addresses are its target's: give them in ``records`` too (the stand-in resolves no CNAME)."""
         with self.state.lock:
             self.state.dns = dict(records)
             if caa is not None:
                 self.state.caa = dict(caa)
-        self.dns.update(records, caa)
+            if cnames is not None:
+                self.state.cnames = dict(cnames)
+        self.dns.update(dict((n, a) for n, a in records.items() if n not in (cnames or {})), caa, cnames)
 
     def stop(self):
         self.dns.stop()

@@ -162,3 +162,15 @@ def test_the_role_reports_a_blocker_without_waiting_and_fails_only_for_a_require
     # the operator's own name blocked: fail_on applies to it as to any failed status
     run = playbook(role(app, messy_network, **dict(variables, serverpilot_required_domains=['blocked.example.com'])))
     assert run.rc != 0 and 'caa_blocked' in run.stdout
+
+
+def test_caa_follows_a_cname_as_a_ca_does(messy_network, standin, playbook):
+    """shop.example.com is a CNAME to a host whose CAA allows only another CA: the CAA query of the name answers
+    the target's set, so Let's Encrypt will not issue for the name, though example.com has no CAA at all."""
+    messy_network.set_dns({'shop.example.com': [SERVER], 'host.provider.example.net': [SERVER]},
+                          caa={'host.provider.example.net': [(0, 'issue', 'digicert.com')]},
+                          cnames={'shop.example.com': 'host.provider.example.net'})
+    app = standin.state.add_app(domains=['shop.example.com'], new_domains=['shop.example.com'], ssl='auto')
+    entry = by_name(playbook(health_task(messy_network, app_id=app)).results[0])['shop.example.com']
+    assert entry['addresses'] == [SERVER]
+    assert entry['status'] == 'caa_blocked' and 'digicert.com' in entry['reason'], entry

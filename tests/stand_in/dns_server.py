@@ -47,7 +47,7 @@ def caa_rdata(flags, tag, value):
 
 
 class Dnsmasq:
-    def __init__(self, workdir, records, zones, host='127.0.0.1', caa=None):
+    def __init__(self, workdir, records, zones, host='127.0.0.1', caa=None, cnames=None):
         self.workdir = workdir
         self.host = host
         self.port = _free_udp_port()
@@ -55,6 +55,7 @@ class Dnsmasq:
         self.hosts_file = os.path.join(workdir, 'dns-records.hosts')
         self.records = dict(records)
         self.caa = dict(caa or {})
+        self.cnames = dict(cnames or {})  # alias -> target, for every type (dnsmasq follows it for CAA too)
         self.process = None
 
     @property
@@ -79,6 +80,8 @@ class Dnsmasq:
             for name, records in sorted(self.caa.items()):
                 for flags, tag, value in records:
                     handle.write('dns-rr=%s,257,%s\n' % (name, caa_rdata(flags, tag, value)))
+            for alias, target in sorted(self.cnames.items()):
+                handle.write('cname=%s,%s\n' % (alias, target))
         user = ['--user=root'] if os.geteuid() == 0 else []
         self.process = subprocess.Popen([dnsmasq_binary(), '--keep-in-foreground', '--conf-file=' + config,
                                          '--pid-file=', '--log-facility=' + os.path.join(self.workdir, 'dnsmasq.log')]
@@ -96,11 +99,12 @@ class Dnsmasq:
             time.sleep(0.05)
         raise RuntimeError('dnsmasq did not answer within 10 s')
 
-    def update(self, records, caa=None):
-        """Replace the records; dnsmasq re-reads its hosts file on SIGHUP. New CAA records restart it."""
+    def update(self, records, caa=None, cnames=None):
+        """Replace the records; dnsmasq re-reads its hosts file on SIGHUP. New CAA records or CNAMEs restart it."""
         self.records = dict(records)
-        if caa is not None and dict(caa) != self.caa:
-            self.caa = dict(caa)
+        if (caa is not None and dict(caa) != self.caa) or (cnames is not None and dict(cnames) != self.cnames):
+            self.caa = dict(self.caa if caa is None else caa)
+            self.cnames = dict(self.cnames if cnames is None else cnames)
             self.stop()
             self.start()
             return

@@ -94,6 +94,7 @@ class StandInState:
             self.dns = None
             # the world's CAA record sets {name: [(flags, tag, value)]}: a name they forbid is never issued
             self.caa = {}
+            self.cnames = {}  # alias -> target: a CAA query of the alias answers the target's set
             # The address servers connect from (GET /servers/:id lastaddress), where the TLS endpoint listens.
             self.server_address = '127.0.0.2'
             # Seconds between a listed name pointing at the server and AutoSSL covering it (ServerPilot: 5-15 min;
@@ -245,7 +246,8 @@ class StandInState:
         stricter than a CA (a parameter forbids too): the stand-in is never friendlier than ServerPilot."""
         labels = name.split('.')
         for at in range(len(labels)):
-            records = self.caa.get('.'.join(labels[at:]))
+            here = '.'.join(labels[at:])
+            records = self.caa.get(self.cnames.get(here, here))
             if records:
                 issues = [value for flags, tag, value in records if tag.lower() == 'issue']
                 critical = [tag for flags, tag, value in records
