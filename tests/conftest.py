@@ -81,7 +81,7 @@ class MessyNetwork:
     """
 
     # top-level domains: every parent of a name has an answer, as in the real DNS (a CAA lookup climbs to the TLD)
-    ZONES = ('example', 'com', 'net', 'org', 'test', 'de')
+    ZONES = ('example', 'com', 'net', 'org', 'test', 'de', 'uk')
 
     def __init__(self, standin, workdir):
         from stand_in.dns_server import Dnsmasq

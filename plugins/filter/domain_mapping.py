@@ -51,9 +51,10 @@ def domain_mapping_variables(network):
         raise AnsibleFilterError(exc.msg)
 
 
-def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None):
+def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None,
+                          stopped=None, previous=None):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
-                            autossl_again=autossl_again, health=health)
+                            autossl_again=autossl_again, health=health, stopped=stopped, previous=previous)
 
 
 class FilterModule(object):

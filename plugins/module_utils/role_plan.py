@@ -145,17 +145,24 @@ def _ran(result):
     return result if result and not result.get('skipped') else None
 
 
-def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None):
+def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None, stopped=None,
+           previous=None):
     """The role's ``serverpilot_result`` from its steps' registered results (None or skipped: the step did not run).
 
     The AutoSSL step asks a second time only when the first said "not available
-    yet"; the later answer is the one that stands.
+    yet"; the later answer is the one that stands. ``stopped`` is where a run
+    that failed before its end stopped ({'task', 'msg', 'error_kind'}): the
+    result (and the report made from it) says so - ``failure``, ``stopped_at``,
+    ``error_kind`` - and, since this run checked no health, carries the health
+    findings of ``previous`` (the last report) marked as from that run
+    (``health_from``), never as this run's.
     """
     mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
     autossl = _ran(autossl_again) or _ran(autossl_first) or {}
     sync = sync or {}
     health = health or {}
-    return dict(
+    health_failure = health.get('msg') if health.get('error_kind') else None
+    found = dict(
         app_id=app_id,
         mapped_domains=mapped['domains'] if mapped else None,
         domains=sync.get('domains'),
@@ -165,5 +172,16 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         uncovered_domains=autossl.get('uncovered_domains', []),
         health=health.get('domains', []),
         summary=health.get('summary', {}),
-        health_failure=health.get('msg') if health.get('error_kind') else None,
+        health_failure=health_failure,
+        health_from=None,
+        failure=health_failure,
+        stopped_at=None,
+        error_kind=health.get('error_kind') if health_failure else None,
     )
+    if stopped:
+        found.update(failure='%s: %s' % (stopped.get('task') or 'a step', stopped.get('msg') or 'failed'),
+                     stopped_at=stopped.get('task'), error_kind=stopped.get('error_kind'))
+        if not health and previous and previous.get('health'):
+            found.update(health=previous['health'], summary=previous.get('summary') or {},
+                         health_from=previous.get('health_from') or previous.get('generated_at'))
+    return found

@@ -119,7 +119,7 @@ def test_a_required_name_that_fails_turns_the_run_red(standin, messy_network, pl
     assert result['result']['error_kind'] == 'health'
     assert 'network.example: dns_elsewhere' in result['result']['msg']
     # the run fails last, after its per-domain lines and stats
-    failed = record(run, 'Fail as the health step said, now that its report is written')
+    failed = record(run, 'Fail as the run said, now that its report is written')
     assert failed['status'] == 'failed' and 'network.example: dns_elsewhere' in failed['result']['msg']
     assert record(run, 'Show the count per status on the job (AWX shows it with the job)')['status'] == 'ok'
 
@@ -147,6 +147,36 @@ def test_a_failing_run_writes_its_own_report_then_fails(standin, messy_network, 
     assert 'net.example: unreachable - ' in red.stdout
     assert record(red, 'Show the count per status on the job (AWX shows it with the job)')['status'] == 'ok'
     assert not [name for name in os.listdir(report) if name not in ('%s.json' % app, '%s.html' % app)]
+
+
+def test_a_run_refused_before_its_health_step_rewrites_the_report_to_say_so(
+        standin, messy_network, playbook, tmp_path):
+    """The guard does its job, and the report no longer says all is well: it names the step and why, and keeps
+    the last findings marked as from the earlier run."""
+    messy_network.set_dns({'net.example': [SERVER], 'www.net.example': [SERVER]})
+    app = standin.state.add_app(domains=['net.example', 'www.net.example', 'leaving.example'], ssl='auto')
+    report = tmp_path / 'reports'
+    variables = dict(serverpilot_domains=['net.example'], serverpilot_report_dir=str(report),
+                     serverpilot_domains_exclusive=True, serverpilot_keep=['leaving.example'])
+    green = playbook(role(app, messy_network, **variables))
+    assert green.rc == 0, green
+    first = json.loads((report / ('%s.json' % app)).read_text())
+    assert first['failure'] is None and first['health_from'] is None and first['health']
+    # the operator forgets the keep: the sync would remove a name, and max_removals 0 refuses it
+    variables.update(serverpilot_keep=[], serverpilot_max_removals=0)
+    red = playbook(role(app, messy_network, **variables))
+    assert red.rc != 0 and standin.state.app(app)['domains'][-1] == 'leaving.example'
+    second = json.loads((report / ('%s.json' % app)).read_text())
+    assert second['stopped_at'] == "Sync the app's domain list" and second['error_kind'] == 'removals'
+    assert second['failure'].startswith("Sync the app's domain list: This run would remove 1 domains")
+    assert second['generated_at'] >= first['generated_at']
+    assert second['health'] == first['health'] and second['health_from'] == first['generated_at']
+    page = (report / ('%s.html' % app)).read_text()
+    assert 'The run failed here, at the step' in page and 'the findings below are from the run of' in page
+    # no per-domain lines or job stats of old findings on this run
+    assert 'net.example: ok' not in red.stdout
+    assert record(red, 'Show the count per status on the job (AWX shows it with the job)')['status'] == 'skipped'
+    assert record(red, 'Fail as the run said, now that its report is written')['status'] == 'failed'
 
 
 def test_names_from_a_source_are_reported_not_required(standin, messy_network, playbook):

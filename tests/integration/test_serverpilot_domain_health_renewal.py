@@ -121,8 +121,8 @@ def dnssec(messy_network, tmp_path):
     world.stop()
 
 
-def test_a_broken_dnssec_chain_is_found_though_the_site_still_resolves_elsewhere(messy_network, dnssec, standin,
-                                                                               playbook):
+def test_a_broken_dnssec_chain_is_found_though_the_site_still_resolves_elsewhere(
+        messy_network, dnssec, standin, playbook):
     names = ['shop.expired.test', 'shop.valid.test', 'plain.example.com']
     # the non-validating DNS (dnsmasq) still answers every name: the site looks fine there
     messy_network.set_dns(dict((name, [SERVER]) for name in names))
@@ -140,8 +140,8 @@ def test_a_broken_dnssec_chain_is_found_though_the_site_still_resolves_elsewhere
     assert result['summary']['dnssec_broken'] == 1
 
 
-def test_the_role_reports_a_blocker_without_waiting_and_fails_only_for_a_required_name(messy_network, standin,
-                                                                                     playbook, tmp_path):
+def test_the_role_reports_a_blocker_without_waiting_and_fails_only_for_a_required_name(
+        messy_network, standin, playbook, tmp_path):
     from integration.test_role_domain_mapping import final, role, statuses
     messy_network.set_dns({'network.example': [SERVER], 'www.network.example': [SERVER],
                            'blocked.example.com': [SERVER], 'www.blocked.example.com': [SERVER]},
@@ -160,7 +160,8 @@ def test_the_role_reports_a_blocker_without_waiting_and_fails_only_for_a_require
     data = json.loads((report / ('%s.json' % app)).read_text())
     assert data['summary']['caa_blocked'] == 2 and 'caa_blocked' in (report / ('%s.html' % app)).read_text()
     # the operator's own name blocked: fail_on applies to it as to any failed status
-    run = playbook(role(app, messy_network, **dict(variables, serverpilot_required_domains=['blocked.example.com'])))
+    variables['serverpilot_required_domains'] = ['blocked.example.com']
+    run = playbook(role(app, messy_network, **variables))
     assert run.rc != 0 and 'caa_blocked' in run.stdout
 
 

@@ -124,7 +124,24 @@ def test_the_result_takes_the_later_autossl_answer_that_ran():
 def test_the_result_of_a_run_where_steps_did_not_run():
     assert role_plan.result('app1', sync={'skipped': True}) == dict(
         app_id='app1', mapped_domains=None, domains=None, added=[], removed=[], ssl=None, uncovered_domains=[],
-        health=[], summary={}, health_failure=None)
+        health=[], summary={}, health_failure=None, health_from=None, failure=None, stopped_at=None, error_kind=None)
+
+
+def test_a_run_that_stopped_early_says_where_and_carries_the_last_findings_marked():
+    previous = {'generated_at': '2026-12-01T02:00:00Z', 'summary': {'ok': 1},
+                'health': [{'name': 'a.test', 'status': 'ok'}]}
+    stopped = {'task': "Sync the app's domain list", 'msg': 'The mapping source returned no mappings',
+               'error_kind': 'removals'}
+    result = role_plan.result('app1', sync={'failed': True, 'msg': 'x'}, stopped=stopped, previous=previous)
+    assert result['failure'] == "Sync the app's domain list: The mapping source returned no mappings"
+    assert result['stopped_at'] == "Sync the app's domain list" and result['error_kind'] == 'removals'
+    assert result['health'] == previous['health'] and result['health_from'] == '2026-12-01T02:00:00Z'
+    # a report that already carried older findings keeps their own date, not its own
+    carried = dict(previous, generated_at='2026-12-01T03:00:00Z', health_from='2026-12-01T02:00:00Z')
+    again = role_plan.result('app1', stopped=stopped, previous=carried)
+    assert again['health_from'] == '2026-12-01T02:00:00Z'
+    # no earlier report: nothing to carry
+    assert role_plan.result('app1', stopped=stopped)['health'] == []
 
 
 def test_the_result_says_why_health_failed_only_when_it_did():

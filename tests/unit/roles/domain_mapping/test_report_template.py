@@ -14,7 +14,8 @@ ISSUER = 'Evil <CA> & "Sons"'
 
 def render(**result):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined)
-    base = {'summary': {'ok': 1, 'dns_elsewhere': 1}, 'health': [], 'health_failure': None}
+    base = {'summary': {'ok': 1, 'dns_elsewhere': 1}, 'health': [], 'health_failure': None, 'failure': None,
+            'stopped_at': None, 'added': [], 'removed': [], 'health_from': None}
     base.update(result)
     return env.get_template('report.html.j2').render(serverpilot_app_id='app<1>', serverpilot_result=base,
                                                      domain_mapping_report_time='2026-12-02T03:00:00Z')
@@ -28,8 +29,9 @@ def entry(**values):
 
 
 def test_a_hostile_reason_issuer_and_failure_are_escaped_as_jinja_escapes():
-    page = render(health=[entry(reason=HOSTILE, issuer=ISSUER, days_left=3)], health_failure='x <i>y</i> & "z"')
-    for value in (HOSTILE, ISSUER, 'x <i>y</i> & "z"', 'app<1>'):
+    page = render(health=[entry(reason=HOSTILE, issuer=ISSUER, days_left=3)], failure='x <i>y</i> & "z"',
+                  stopped_at='<step>', added=['<a>.example'])
+    for value in (HOSTILE, ISSUER, 'x <i>y</i> & "z"', 'app<1>', '<step>', '<a>.example'):
         assert str(markupsafe.escape(value)) in page, value
     for raw in ('<script>', '<b>reason', '<CA>', '"Sons"', '<i>y', 'app<1>'):
         assert raw not in page, raw
@@ -38,4 +40,12 @@ def test_a_hostile_reason_issuer_and_failure_are_escaped_as_jinja_escapes():
 
 def test_the_report_says_when_it_was_made_and_why_a_run_failed():
     assert 'Made 2026-12-02T03:00:00Z' in render() and 'The run failed here' not in render()
-    assert 'The run failed here: net.example: unreachable' in render(health_failure='net.example: unreachable')
+    assert 'The run failed here: net.example: unreachable' in render(failure='net.example: unreachable')
+
+
+def test_a_run_that_stopped_early_says_where_and_that_the_findings_are_older():
+    page = render(failure='Sync the app\'s domain list: The mapping source returned no mappings',
+                  stopped_at="Sync the app's domain list", health_from='2026-12-01T02:00:00Z', health=[entry()])
+    assert 'The run failed here, at the step "Sync the app&#39;s domain list"' in page
+    assert 'the findings below are from the run of 2026-12-01T02:00:00Z' in page
+    assert 'the findings below' not in render(health=[entry()])
