@@ -86,13 +86,12 @@ EXAMPLES = r'''
 # inventory/apps.serverpilot.yml - credentials from SERVERPILOT_CLIENT_ID / SERVERPILOT_API_KEY
 plugin: multisite.serverpilot.serverpilot
 filters:
-  - serverpilot_app_runtime.startswith('php8')
+  # only the apps this job is for: the domain_mapping playbook acts on every host of the inventory
+  - serverpilot_app_name in ['network', 'shop-network']
 keyed_groups:
   - key: serverpilot_app_ssl.auto | string | lower
     prefix: autossl
-compose:
-  # each app serves <name>.example.com (and www.) - or set serverpilot_domains in host_vars/
-  serverpilot_domains: "[serverpilot_app_name ~ '.example.com']"
+# each app's own names in host_vars/<app name>.yml (serverpilot_domains: [...])
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/serverpilot-inventory

@@ -69,15 +69,16 @@ def test_happy_path_then_idempotent(standin, messy_network, playbook):
         assert entry['days_left'] in (88, 89) and entry['not_after'].endswith('Z')
     assert health['shop.example.com']['required'] and not health['www.shop.example.com']['required']
     assert result['summary']['ok'] == 2
-    # all ok: no line per domain
+    # all ok: no line per domain; but the names the sync added are said, without --diff
     assert 'shop.example.com: ok' not in run.stdout
+    assert 'Added: shop.example.com, www.shop.example.com. Removed: none.' in run.stdout
     assert standin.state.app(app)['domains'][-2:] == ['shop.example.com', 'www.shop.example.com']
 
     standin.state.log.clear()
     again = playbook(role(app, messy_network, serverpilot_domains=['Shop.Example.com'], serverpilot_force_ssl=True))
     assert again.rc == 0, again
     assert recap(again)['changed'] == 0
-    assert standin.state.writes() == []
+    assert standin.state.writes() == [] and 'Added: ' not in again.stdout
     # one GET for the domains, one for AutoSSL, and the health check's three (the app, its server, the apps)
     assert len(standin.state.api_calls()) == 5
 

@@ -83,6 +83,12 @@ def test_initial_sync_insert_delete_and_a_burst_of_ten(standin, mariadb, tmp_pat
         assert 1 <= burst_runs <= 3, rb.output()[-4000:]
         assert rb.alive(), rb.output()[-4000:]
         assert PASSWORD not in rb.output() and DEFAULT_API_KEY not in rb.output()
+        # the output names what changed: the event's own words, then the run's
+        assert 'added new.example.org; removed none' in rb.output()
+        assert 'added none; removed shop.example.com' in rb.output()
+        assert 'Removed: shop.example.com' in rb.output()
+        # only the credentials are censored when the network's settings are taken apart
+        assert rb.output().count('censored due to no_log') <= rb.runs() * 2
     finally:
         rb.stop()
 

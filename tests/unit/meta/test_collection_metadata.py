@@ -177,7 +177,11 @@ def test_the_eda_extensions_are_where_meta_says_and_both_rulebooks_are_valid_and
     # the controller variant differs only in its action: the same source, condition and forwarded settings
     assert playbook['sources'] == controller['sources']
     assert [r['condition'] for r in playbook['rules']] == [r['condition'] for r in controller['rules']]
-    run, launch = playbook['rules'][0]['action']['run_playbook'], controller['rules'][0]['action']['run_job_template']
+    # each says what changed first (the same words), then runs the sync
+    assert playbook['rules'][0]['actions'][0] == controller['rules'][0]['actions'][0]
+    assert 'added' in playbook['rules'][0]['actions'][0]['debug']['msg']
+    run, launch = (playbook['rules'][0]['actions'][1]['run_playbook'],
+                   controller['rules'][0]['actions'][1]['run_job_template'])
     assert run['name'] == 'multisite.serverpilot.sync_network'
     assert run['extra_vars'] == launch['job_args']['extra_vars'] == {'serverpilot_network': '{{ serverpilot_network }}'}
     assert (run['retries'], run['delay']) == (launch['retries'], launch['delay'])
