@@ -192,8 +192,10 @@ def health_check(run):
     except ValueError as exc:
         raise CollectionError('server_addresses must be IP addresses: %s.' % exc)
     refresh = None
+    run.result['app_name'] = None
     if params['app_id']:
         facts, app = AppFacts.read(run.client, params['app_id'], servers)
+        run.result['app_name'] = app.get('name')
         servers = sorted(facts.server_addresses)
 
         def refresh():

@@ -164,6 +164,8 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     health_failure = health.get('msg') if health.get('error_kind') else None
     found = dict(
         app_id=app_id,
+        app_name=health.get('app_name') or (previous or {}).get('app_name'),
+        source=mapped.get('source') if mapped else None,
         mapped_domains=mapped['domains'] if mapped else None,
         domains=sync.get('domains'),
         added=sync.get('added', []),
@@ -184,4 +186,22 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         if not health and previous and previous.get('health'):
             found.update(health=previous['health'], summary=previous.get('summary') or {},
                          health_from=previous.get('health_from') or previous.get('generated_at'))
+    found['health'] = for_reading(found['health'], mapped)
     return found
+
+
+def for_reading(entries, mapped=None):
+    """The health entries as a person reads them: required names that are not ok first, then the other names
+    that are not ok, then the ok ones (each group in the order checked), each with the site (blog ID) that the
+    network's mapping gives it, and its www. form the same site."""
+    sites = {}
+    for mapping in (mapped or {}).get('mappings') or []:
+        sites.setdefault(mapping.get('domain'), mapping.get('blog_id'))
+
+    def site(name):
+        return sites.get(name, sites.get(name[4:]) if name.startswith('www.') else None)
+
+    def need(entry):
+        bad = entry.get('status') != 'ok' or entry.get('probe_error')
+        return 0 if bad and entry.get('required') else 1 if bad else 2
+    return [dict(entry, site=entry.get('site', site(entry.get('name') or ''))) for entry in sorted(entries, key=need)]

@@ -269,6 +269,11 @@ domains:
        198.51.100.7, not at the server (203.0.113.10) ...", addresses: [198.51.100.7], points_to_server: false,
        listed: true, covered: false, required: false, other_apps: [], issuer: null, not_after: null,
        days_left: null}
+app_name:
+  description: The app's name, with O(app_id); null without.
+  returned: always
+  type: str
+  sample: network
 summary:
   description: How many domains have each status (every status, 0 when none).
   returned: always

@@ -77,8 +77,8 @@ def test_the_modules_example(standin, account, tmp_path):
     rc, out = run(standin, tmp_path, ['-i', 'localhost,', str(book)],
                   extra={'vault_serverpilot_client_id': DEFAULT_CLIENT_ID, 'vault_serverpilot_api_key': DEFAULT_API_KEY})
     assert rc == 0, out[-3000:]
-    assert standin.state.app(APP_ID)['domains'] == ['network.example', 'shop.example.com', 'example.co.uk',
-                                                     'www.example.co.uk']
+    mapped = ['network.example', 'shop.example.com', 'example.co.uk', 'www.example.co.uk']
+    assert standin.state.app(APP_ID)['domains'] == mapped
     assert untouched(standin, other, before) and DEFAULT_API_KEY not in out
 
 

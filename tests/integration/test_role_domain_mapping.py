@@ -106,6 +106,10 @@ def test_a_messy_network_stays_green_and_says_what_is_wrong(standin, messy_netwo
     # the report: JSON, and HTML with every value escaped
     data = json.loads((report / ('%s.json' % app)).read_text())
     assert data['summary']['dns_missing'] == 4 and len(data['health']) == 8
+    # built for reading: titled by the app's name, what needs a person first, what the run did, the SSL state
+    assert data['app_name'] == 'app' and data['ssl']['auto'] is True
+    assert [d['status'] for d in data['health']][-3:] == ['ok', 'ok', 'ok']
+    assert data['added'] and data['removed'] == []
     page = (report / ('%s.html' % app)).read_text()
     assert '<td>behind-cdn.example</td>' in page and 'dns_elsewhere' in page
     assert html.escape(data['health'][0]['reason'], quote=True) in page

@@ -123,8 +123,9 @@ def test_the_result_takes_the_later_autossl_answer_that_ran():
 
 def test_the_result_of_a_run_where_steps_did_not_run():
     assert role_plan.result('app1', sync={'skipped': True}) == dict(
-        app_id='app1', mapped_domains=None, domains=None, added=[], removed=[], ssl=None, uncovered_domains=[],
-        health=[], summary={}, health_failure=None, health_from=None, failure=None, stopped_at=None, error_kind=None)
+        app_id='app1', app_name=None, source=None, mapped_domains=None, domains=None, added=[], removed=[], ssl=None,
+        uncovered_domains=[], health=[], summary={}, health_failure=None, health_from=None, failure=None,
+        stopped_at=None, error_kind=None)
 
 
 def test_a_run_that_stopped_early_says_where_and_carries_the_last_findings_marked():
@@ -135,7 +136,7 @@ def test_a_run_that_stopped_early_says_where_and_carries_the_last_findings_marke
     result = role_plan.result('app1', sync={'failed': True, 'msg': 'x'}, stopped=stopped, previous=previous)
     assert result['failure'] == "Sync the app's domain list: The mapping source returned no mappings"
     assert result['stopped_at'] == "Sync the app's domain list" and result['error_kind'] == 'removals'
-    assert result['health'] == previous['health'] and result['health_from'] == '2026-12-01T02:00:00Z'
+    assert [e['name'] for e in result['health']] == ['a.test'] and result['health_from'] == '2026-12-01T02:00:00Z'
     # a report that already carried older findings keeps their own date, not its own
     carried = dict(previous, generated_at='2026-12-01T03:00:00Z', health_from='2026-12-01T02:00:00Z')
     again = role_plan.result('app1', stopped=stopped, previous=carried)
@@ -163,3 +164,19 @@ def test_one_customers_name_too_long_for_www_never_stops_the_plan():
     assert long_name in planned['sync']['domains']
     assert long_name in planned['health_domains'] and 'www.' + long_name not in planned['health_domains']
     assert 'www.shop.example.com' in planned['health_domains']
+
+
+def test_the_report_reads_what_needs_a_person_first_with_each_names_site():
+    health = {'app_name': 'network', 'summary': {}, 'domains': [
+        {'name': 'a.example', 'status': 'ok', 'required': False},
+        {'name': 'b.example', 'status': 'dns_missing', 'required': False},
+        {'name': 'network.example', 'status': 'ok', 'required': True},
+        {'name': 'www.shop.example', 'status': 'caa_blocked', 'required': True},
+        {'name': 'shop.example', 'status': 'ok', 'required': False}]}
+    mapped = {'domains': ['shop.example', 'b.example'], 'source': 'ultimate_multisite',
+              'mappings': [{'domain': 'shop.example', 'blog_id': 7}, {'domain': 'b.example', 'blog_id': 9}]}
+    result = role_plan.result('app1', mapped=mapped, health=health)
+    assert [e['name'] for e in result['health']] == ['www.shop.example', 'b.example', 'a.example', 'network.example',
+                                                     'shop.example']
+    assert [e['site'] for e in result['health']] == [7, 9, None, None, 7]
+    assert result['app_name'] == 'network' and result['source'] == 'ultimate_multisite'

@@ -15,14 +15,15 @@ ISSUER = 'Evil <CA> & "Sons"'
 def render(**result):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined)
     base = {'summary': {'ok': 1, 'dns_elsewhere': 1}, 'health': [], 'health_failure': None, 'failure': None,
-            'stopped_at': None, 'added': [], 'removed': [], 'health_from': None}
+            'stopped_at': None, 'added': [], 'removed': [], 'health_from': None, 'app_name': None, 'ssl': None,
+            'source': None}
     base.update(result)
     return env.get_template('report.html.j2').render(serverpilot_app_id='app<1>', serverpilot_result=base,
                                                      domain_mapping_report_time='2026-12-02T03:00:00Z')
 
 
 def entry(**values):
-    base = {'name': 'shop.example.com', 'status': 'ok', 'required': True, 'addresses': ['203.0.113.10'],
+    base = {'name': 'shop.example.com', 'site': None, 'status': 'ok', 'required': True, 'addresses': ['203.0.113.10'],
             'listed': True, 'covered': True, 'issuer': None, 'days_left': None, 'reason': 'fine'}
     base.update(values)
     return base
@@ -49,3 +50,11 @@ def test_a_run_that_stopped_early_says_where_and_that_the_findings_are_older():
     assert 'The run failed here, at the step "Sync the app&#39;s domain list"' in page
     assert 'the findings below are from the run of 2026-12-01T02:00:00Z' in page
     assert 'the findings below' not in render(health=[entry()])
+
+
+def test_the_report_is_titled_by_the_apps_name_and_says_its_ssl_source_and_sites():
+    page = render(app_name='net<work>', ssl={'auto': True, 'force': False, 'custom_cert': False},
+                  source='ultimate_multisite', health=[entry(site=7)])
+    assert 'Domain health of app net&lt;work&gt; (app&lt;1&gt;)' in page
+    assert 'SSL: AutoSSL on, ForceSSL off.' in page and "Names read from the network's database (ultimate_multisite)" in page
+    assert '<td>7</td>' in page
