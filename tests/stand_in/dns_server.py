@@ -133,6 +133,7 @@ class PythonDNS:
     """The same answers from dnspython over UDP, for the demo where dnsmasq is not installed."""
 
     def __init__(self, workdir, records, zones, host='127.0.0.1', caa=None):
+        self.workdir = workdir
         self.host = host
         self.records = dict(records)
         self.caa = dict(caa or {})

@@ -446,13 +446,21 @@ class StandInState:
 
     def control(self, method, parts, body):
         """The test-only endpoints under /_standin/."""
+        if method == 'POST' and not isinstance(body, dict):
+            # a list (or anything else) is no body of these: never read as an empty one (one empty app)
+            return 400, {'error': {'message': 'The body must be a JSON object; POST /_standin/apps takes one app '
+                                              '(name, domains, app_id, serverid, runtime, ssl, dns_domains, '
+                                              'new_domains) per request.'}}
         body = body if isinstance(body, dict) else {}
         with self.lock:
             if parts == ['reset'] and method == 'POST':
                 self.reset()
                 return 200, {'ok': True}
             if parts == ['apps'] and method == 'POST':
-                return 200, {'id': self.add_app(**body)}
+                try:
+                    return 200, {'id': self.add_app(**body)}
+                except TypeError as exc:  # a key add_app does not take
+                    return 400, {'error': {'message': 'Unknown app field: %s' % exc}}
             if len(parts) == 2 and parts[0] == 'apps' and method == 'GET':
                 return 200, {'data': self._public(self._get_app(parts[1]))}
             if parts == ['faults'] and method == 'POST':
@@ -627,6 +635,10 @@ class StandInServer:
         self.httpd.server_close()
 
 
+# temporary directories a command-line run made (its TLS endpoints'), removed when it stops
+TEMPORARY = []
+
+
 def start_dns(state, records_file, info_file=None, caa_file=None):
     """The world's DNS for a stand-in run from the command line: dnsmasq where installed, else dnspython; its CAA
     record sets (``caa_file``: {name: [[flags, tag, value]]}) are served, and honoured by the stand-in's AutoSSL."""
@@ -688,12 +700,14 @@ def main(argv=None):
         # the app's server on its own address (the servers' lastaddress), and "a CDN" elsewhere on the same port
         from stand_in.tls_endpoint import TLSEndpoint
         endpoint = TLSEndpoint(state.server_address, args.tls_port, state).start()
-        TLSEndpoint('127.0.0.3', endpoint.port).start()
+        cdn = TLSEndpoint('127.0.0.3', endpoint.port).start()
+        TEMPORARY.extend([endpoint.workdir, cdn.workdir])
         if args.tls_ca_path:
             shutil.copy(endpoint.ca_path, args.tls_ca_path)
         print('TLS endpoint on %s:%d, CA certificate %s' % (state.server_address, endpoint.port, endpoint.ca_path),
               flush=True)
     dns = start_dns(state, args.dns_records, args.dns_info, args.dns_caa) if args.dns_records else None
+    workdirs = [d for d in (getattr(dns, 'workdir', None),) if d]
     signal.signal(signal.SIGTERM, lambda *dummy: threading.Thread(target=server.httpd.shutdown).start())
     print('ServerPilot stand-in listening on %s' % server.url, flush=True)
     try:
@@ -703,6 +717,8 @@ def main(argv=None):
     server.httpd.server_close()
     if dns is not None:
         dns.stop()  # dnsmasq is a process of its own
+    for workdir in workdirs + TEMPORARY:  # what this run made, gone with it
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == '__main__':
