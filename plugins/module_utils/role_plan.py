@@ -158,6 +158,8 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     (``health_from``), never as this run's.
     """
     mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
+    if mapped is not None and 'domains' not in mapped:
+        mapped = None  # the read failed: it says nothing of the network
     autossl = _ran(autossl_again) or _ran(autossl_first) or {}
     sync = sync or {}
     health = health or {}

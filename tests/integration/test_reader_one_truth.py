@@ -9,6 +9,7 @@ plugin removed with its table but not its mappings, and a wp-config.php whose $t
 mapping_changes.py does), so the watcher is held to the same truth as the sync.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -165,9 +166,14 @@ def test_a_misspelt_or_retired_key_is_refused_before_anything_is_read(standin, m
     rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
     assert rc != 0 and 'serverpilot_network_id as serverpilot_database.network_id' in out, out[-3000:]
     variables = network_vars(mariadb, app, 'truthkeys', tabel_prefix='wp2_')
+    variables['serverpilot_network']['serverpilot_report_dir'] = str(tmp_path / 'reports')
     rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
     assert rc != 0 and 'tabel_prefix (did you mean table_prefix?)' in out, out[-3000:]
     assert standin.state.writes() == [] and PASSWORD not in out
+    # a refusal of the role's own variables is a failure with its kind, in the report of that run too
+    report = json.loads((tmp_path / 'reports' / ('%s.json' % app)).read_text())
+    assert report['error_kind'] == 'invalid_input' and 'tabel_prefix' in report['failure']
+    assert report['stopped_at'] == "Read the mapped domains from the network's database"
 
 
 def test_the_watcher_reads_the_network_its_sync_writes_from_one_vars_file(standin, mariadb, tmp_path):

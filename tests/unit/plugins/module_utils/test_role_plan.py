@@ -143,6 +143,9 @@ def test_a_run_that_stopped_early_says_where_and_carries_the_last_findings_marke
     assert again['health_from'] == '2026-12-01T02:00:00Z'
     # no earlier report: nothing to carry
     assert role_plan.result('app1', stopped=stopped)['health'] == []
+    # a read that failed says nothing of the network
+    failed_read = {'failed': True, 'msg': 'no such table', 'error_kind': 'source'}
+    assert role_plan.result('app1', mapped=failed_read, stopped=stopped)['mapped_domains'] is None
 
 
 def test_the_result_says_why_health_failed_only_when_it_did():
