@@ -52,9 +52,10 @@ def domain_mapping_variables(network):
 
 
 def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None,
-                          stopped=None, previous=None):
+                          stopped=None, previous=None, history=None, now=None, departed_after_days=14):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
-                            autossl_again=autossl_again, health=health, stopped=stopped, previous=previous)
+                            autossl_again=autossl_again, health=health, stopped=stopped, previous=previous,
+                            history=history, now=now, departed_after_days=departed_after_days)
 
 
 class FilterModule(object):

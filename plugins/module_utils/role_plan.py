@@ -14,7 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, mapping_sources
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, history as names_history
+from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_keys
 
 # keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
@@ -145,8 +146,16 @@ def _ran(result):
     return result if result and not result.get('skipped') else None
 
 
+def _history_of(previous):
+    """The history the last report holds, for a run without a fact cache: {name: {'status', 'since'}}."""
+    entries = (previous or {}).get('health') or []
+    if not entries or not all(e.get('since') for e in entries):
+        return None
+    return dict((e['name'], {'status': e['status'], 'since': e['since']}) for e in entries)
+
+
 def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None, stopped=None,
-           previous=None):
+           previous=None, history=None, now=None, departed_after_days=names_history.DEPARTED_AFTER_DAYS):
     """The role's ``serverpilot_result`` from its steps' registered results (None or skipped: the step did not run).
 
     The AutoSSL step asks a second time only when the first said "not available
@@ -156,6 +165,12 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     ``error_kind`` - and, since this run checked no health, carries the health
     findings of ``previous`` (the last report) marked as from that run
     (``health_from``), never as this run's.
+
+    ``history`` is what the last run knew of each name ({name: {'status',
+    'since'}}, from the fact cache; None: the last report's, or none at all);
+    with ``now`` (ISO 8601 UTC) each entry gains ``since``, ``change`` and
+    ``failing_days``, and the result the ``history`` to keep, ``changes`` (a
+    summary for a notification) and ``capacity``.
     """
     mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
     if mapped is not None and 'domains' not in mapped:
@@ -188,6 +203,13 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         if not health and previous and previous.get('health'):
             found.update(health=previous['health'], summary=previous.get('summary') or {},
                          health_from=previous.get('health_from') or previous.get('generated_at'))
+    known = history if history is not None else _history_of(previous)
+    if now is not None and found['health_from'] is None:
+        found['health'], found['history'] = names_history.advance(known, found['health'], now, departed_after_days)
+    else:  # nothing checked this run: what was known stays as it was
+        found['history'] = known or {}
+    found['changes'] = names_history.summary_of_changes(found['health'] if found['health_from'] is None else [])
+    found['capacity'] = names_history.capacity(len(sync['domains'])) if sync.get('domains') is not None else None
     found['health'] = for_reading(found['health'], mapped)
     return found
 

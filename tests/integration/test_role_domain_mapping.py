@@ -288,3 +288,42 @@ def test_credentials_from_the_environment_and_no_key_at_vvvv(standin, messy_netw
     assert run.rc == 0, run
     for secret in (DEFAULT_API_KEY, PRIVATE_KEY_MARKER, 'BEGIN PRIVATE'):
         assert secret not in run.stdout
+
+
+def test_what_changed_since_the_last_run_and_for_how_long_through_the_fact_cache(standin, messy_network, playbook,
+                                                                                tmp_path):
+    """Three runs with Ansible's jsonfile fact cache (what AWX keeps per host): a customer stops pointing at the
+    server (new), comes back (recovered); a failure the cache says is 41 days old is called out."""
+    cache = tmp_path / 'facts'
+    env = {'ANSIBLE_CACHE_PLUGIN': 'jsonfile', 'ANSIBLE_CACHE_PLUGIN_CONNECTION': str(cache)}
+    pointing = {'net.example': [SERVER], 'shop.example': [SERVER]}
+    messy_network.set_dns(pointing)
+    app = standin.state.add_app(domains=[])
+    variables = dict(serverpilot_domains=['net.example', 'shop.example'], serverpilot_www='never',
+                     serverpilot_required_domains=['net.example'])
+    first = playbook(role(app, messy_network, **variables), env=env)
+    assert first.rc == 0, first
+    assert [(e['name'], e['change']) for e in final(first)['health']] == [('net.example', None), ('shop.example', None)]
+    messy_network.set_dns(dict(pointing, **{'shop.example': ['127.0.0.3']}))
+    second = playbook(role(app, messy_network, **variables), env=env)
+    shop = dict((e['name'], e) for e in final(second)['health'])['shop.example']
+    assert shop['status'] == 'dns_elsewhere' and shop['change'] == 'new'
+    assert 'shop.example: dns_elsewhere (new) - ' in second.stdout
+    assert final(second)['changes']['newly_failing'] == {'count': 1, 'first': ['shop.example']}
+    messy_network.set_dns(pointing)
+    third = playbook(role(app, messy_network, **variables), env=env)
+    shop = dict((e['name'], e) for e in final(third)['health'])['shop.example']
+    assert shop['status'] == 'ok' and shop['change'] == 'recovered' and 'shop.example: ok (recovered)' in third.stdout
+    # a failure the history dates 41 days back: a customer who left
+    messy_network.set_dns(dict(pointing, **{'shop.example': ['127.0.0.3']}))
+    facts_file, = cache.glob('*localhost')  # the jsonfile cache's own file of the host
+    stored = json.loads(facts_file.read_text())
+    # ansible-core 2.19 keeps the facts as a JSON payload whose values carry their tags
+    facts = json.loads(stored['__payload__'])
+    facts['serverpilot_history']['value']['shop.example'] = {'status': 'dns_elsewhere', 'since': '2026-01-01T00:00:00Z'}
+    facts_file.write_text(json.dumps({'__payload__': json.dumps(facts)}))
+    fourth = playbook(role(app, messy_network, **variables), env=env)
+    shop = dict((e['name'], e) for e in final(fourth)['health'])['shop.example']
+    assert shop['change'] is None and shop['long_standing'] and 'a customer who left?' in shop['reason']
+    assert 'since 2026-01-01T00:00:00Z' in fourth.stdout
+    assert fourth.rc == 0  # still the customer's problem, never the run's

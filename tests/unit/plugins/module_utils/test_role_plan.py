@@ -125,7 +125,9 @@ def test_the_result_of_a_run_where_steps_did_not_run():
     assert role_plan.result('app1', sync={'skipped': True}) == dict(
         app_id='app1', app_name=None, source=None, mapped_domains=None, domains=None, added=[], removed=[], ssl=None,
         uncovered_domains=[], health=[], summary={}, health_failure=None, health_from=None, failure=None,
-        stopped_at=None, error_kind=None)
+        stopped_at=None, error_kind=None, history={}, capacity=None,
+        changes={'newly_failing': {'count': 0, 'first': []}, 'recovered': {'count': 0, 'first': []},
+                 'long_standing': {'count': 0, 'first': []}})
 
 
 def test_a_run_that_stopped_early_says_where_and_carries_the_last_findings_marked():
@@ -183,3 +185,18 @@ def test_the_report_reads_what_needs_a_person_first_with_each_names_site():
                                                      'shop.example']
     assert [e['site'] for e in result['health']] == [7, 9, None, None, 7]
     assert result['app_name'] == 'network' and result['source'] == 'ultimate_multisite'
+
+
+def test_history_from_the_fact_cache_or_else_the_last_report():
+    health = {'summary': {}, 'domains': [{'name': 'a.test', 'status': 'dns_missing', 'required': False}]}
+    cached = {'a.test': {'status': 'ok', 'since': '2026-11-01T00:00:00Z'}}
+    result = role_plan.result('app1', sync={'domains': ['a.test'] * 240}, health=health, history=cached,
+                              now='2026-12-01T00:00:00Z')
+    assert result['health'][0]['change'] == 'new' and result['history']['a.test']['status'] == 'dns_missing'
+    assert result['changes']['newly_failing'] == {'count': 1, 'first': ['a.test']}
+    assert result['capacity']['percent'] == 80 and result['capacity']['warning']
+    # no fact cache: the last report's entries say it
+    previous = {'health': [{'name': 'a.test', 'status': 'dns_missing', 'since': '2026-11-20T00:00:00Z'}]}
+    again = role_plan.result('app1', health=health, previous=previous, now='2026-12-01T00:00:00Z')
+    assert again['health'][0]['since'] == '2026-11-20T00:00:00Z' and again['health'][0]['change'] is None
+    assert again['health'][0]['failing_days'] == 11.0

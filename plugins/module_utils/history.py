@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What changed since the last run, per name, and for how long a failure has lasted; and how full an app is.
+
+Pure: the last run's history ({name: {'status', 'since'}}) and this run's health entries in, the entries with
+``since`` and ``change`` and the new history out. Where the history lives between runs (the fact cache, the
+report directory) is the role's business.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, health
+
+NEW = 'new'
+RECOVERED = 'recovered'
+DEPARTED_AFTER_DAYS = 14
+CAPACITY_WARNINGS = (90, 80)  # percent of the app's domain limit, the higher first
+
+
+def _parse(stamp):
+    return datetime.datetime.strptime(stamp, '%Y-%m-%dT%H:%M:%SZ')
+
+
+def _days(since, now):
+    return (_parse(now) - _parse(since)).total_seconds() / 86400.0
+
+
+def advance(previous, entries, now, departed_after_days=DEPARTED_AFTER_DAYS):
+    """This run's entries, each with ``since`` (when it took its current status, as far as the history knows),
+    ``change`` (``new`` when its status differs from the last run's - a name the last run did not have included -,
+    ``recovered`` when it became ``ok``, else None) and ``failing_days``; and the history to keep for the next run.
+
+    ``previous`` is None before the first run with a history: nothing is then called new. A failure that has
+    lasted ``departed_after_days`` says so in its reason: a name that keeps failing for weeks is a customer who
+    left, and one that keeps failing validation spends the rate limits of ServerPilot's Let's Encrypt account.
+    """
+    out, kept = [], {}
+    for entry in entries:
+        name, status = entry['name'], entry['status']
+        before = (previous or {}).get(name)
+        if before and before.get('status') == status and before.get('since'):
+            since, change = before['since'], None
+        else:
+            since = now
+            change = None if previous is None else (RECOVERED if status == health.OK and before else NEW)
+        failing = status != health.OK and status != health.UNCHECKED
+        days = round(_days(since, now), 1) if failing else None
+        entry = dict(entry, since=since, change=change, failing_days=days)
+        if failing and days is not None and days >= departed_after_days:
+            entry['reason'] = ('%s It has been %s for %d days: a customer who left? Unmap it in WordPress (or remove '
+                               'it from the app) - a name that keeps failing validation also spends the rate limits '
+                               "of ServerPilot's Let's Encrypt account." % (entry['reason'], status, int(days)))
+            entry['long_standing'] = True
+        else:
+            entry['long_standing'] = False
+        kept[name] = {'status': status, 'since': since}
+        out.append(entry)
+    return out, kept
+
+
+def capacity(used, limit=domains.MAX_DOMAINS):
+    """{'used', 'limit', 'percent', 'warning'}: how full the app's domain list is, and what to do at 80% and 90%."""
+    percent = 100 * used // limit if limit else 0
+    warning = None
+    for threshold in CAPACITY_WARNINGS:
+        if percent >= threshold:
+            warning = ('The app holds %d of its %d domains (%d%%, www. forms included). Past %d it refuses more: '
+                       'remove unused domains (customers who left), use www=apex or never, or split the network '
+                       'across apps.' % (used, limit, percent, limit))
+            break
+    return {'used': used, 'limit': limit, 'percent': percent, 'warning': warning}
+
+
+def summary_of_changes(entries, count=5):
+    """What changed, for a notification: per kind (new failures, recovered, long-standing) the count and the
+    first few names."""
+    kinds = {
+        'newly_failing': [e['name'] for e in entries if e.get('change') == NEW and e['status'] != health.OK],
+        'recovered': [e['name'] for e in entries if e.get('change') == RECOVERED],
+        'long_standing': [e['name'] for e in entries if e.get('long_standing')],
+    }
+    return dict((kind, {'count': len(names), 'first': names[:count]}) for kind, names in kinds.items())
