@@ -13,7 +13,7 @@ import os
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import role_plan
+from ansible_collections.multisite.serverpilot.plugins.module_utils import history, role_plan
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 
@@ -51,6 +51,10 @@ def domain_mapping_variables(network):
         raise AnsibleFilterError(exc.msg)
 
 
+def domain_mapping_fleet(hosts, app_ids, results, now):
+    return history.fleet(hosts, app_ids, results, now)
+
+
 def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None,
                           stopped=None, previous=None, history=None, now=None, departed_after_days=14):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
@@ -61,4 +65,5 @@ def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, au
 class FilterModule(object):
     def filters(self):
         return dict(domain_mapping_plan=domain_mapping_plan, domain_mapping_read=domain_mapping_read,
-                    domain_mapping_variables=domain_mapping_variables, domain_mapping_result=domain_mapping_result)
+                    domain_mapping_variables=domain_mapping_variables, domain_mapping_result=domain_mapping_result,
+                    domain_mapping_fleet=domain_mapping_fleet)

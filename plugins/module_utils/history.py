@@ -86,3 +86,40 @@ def summary_of_changes(entries, count=5):
         'long_standing': [e['name'] for e in entries if e.get('long_standing')],
     }
     return dict((kind, {'count': len(names), 'first': names[:count]}) for kind, names in kinds.items())
+
+
+def _need(app):
+    """An app's place in the fleet report: what needs a person first."""
+    domains_ = app['domains']
+    if app['failure']:
+        return 0  # the run failed for it: a required name, a refused sync, an unreachable database
+    if any(d.get('change') == NEW and d['status'] != health.OK for d in domains_):
+        return 1
+    if any(d['status'] == health.EXPIRING for d in domains_):
+        return 2
+    if any(d.get('long_standing') for d in domains_):
+        return 3
+    return 4
+
+
+def fleet(hosts, app_ids, results, now):
+    """One report over every app of a run: {'generated_at', 'apps'}, each app with ``app_id``, ``app_name``,
+    ``summary``, ``capacity``, ``failure`` and its ``domains`` (``name``, ``status``, ``reason``, ``since``,
+    ``change``), sorted by what needs a person first - a failed run, names newly failing, renewals overdue,
+    long-standing failures, the rest. A host whose run recorded nothing is an app whose run failed before it."""
+    apps = []
+    for host, app_id, result in zip(hosts, app_ids, results):
+        if not result:
+            apps.append({'app_id': app_id, 'app_name': host, 'summary': {}, 'capacity': None, 'domains': [],
+                         'failure': 'The run of %s ended before it recorded anything (unreachable, or a failure '
+                                    'outside the role): look at its job output.' % host})
+            continue
+        apps.append({
+            'app_id': result.get('app_id') or app_id, 'app_name': result.get('app_name') or host,
+            'summary': result.get('summary') or {}, 'capacity': result.get('capacity'),
+            'failure': result.get('failure'), 'health_from': result.get('health_from'),
+            'domains': [dict((key, entry.get(key)) for key in ('name', 'status', 'reason', 'since', 'change',
+                                                               'required', 'long_standing'))
+                        for entry in result.get('health') or []]})
+    apps.sort(key=_need)
+    return {'generated_at': now, 'apps': apps}

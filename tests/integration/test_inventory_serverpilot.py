@@ -127,3 +127,36 @@ def test_the_role_for_25_apps_in_parallel(standin, messy_network, tmp_path):
         assert app['ssl']['auto'] is True
     assert proc.stdout.count('changed=2') == 25
     assert DEFAULT_API_KEY not in proc.stdout + proc.stderr
+
+
+def test_the_fleet_report_over_three_apps_one_failing(standin, messy_network, tmp_path):
+    """The inventory playbook ends with one report over every app: the app whose required name fails comes first,
+    and the report is written although that app's run failed."""
+    messy_network.set_dns({'calm.example.com': [messy_network.server_address],
+                           'busy.example.com': [messy_network.server_address]})
+    for name in ('calm', 'busy', 'broken'):
+        standin.state.add_app(name=name, domains=[], runtime='php8.3')
+    inventory = inventory_file(tmp_path, "filters:\n  - serverpilot_app_name in ['calm', 'busy', 'broken']\n")
+    host_vars = tmp_path / 'host_vars'
+    host_vars.mkdir()
+    (host_vars / 'calm.yml').write_text('serverpilot_domains: [calm.example.com]\nserverpilot_www: never\n')
+    (host_vars / 'busy.yml').write_text('serverpilot_domains: [busy.example.com]\nserverpilot_www: never\n')
+    (host_vars / 'broken.yml').write_text('serverpilot_domains: [broken.example.com]\nserverpilot_www: never\n')
+    reports = tmp_path / 'reports'
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, os.path.join(REPO, 'playbooks', 'domain_mapping.yml'),
+           '-e', json.dumps({'serverpilot_dns_nameservers': [messy_network.dns.nameserver], 'serverpilot_verify_wait': 0,
+                             'serverpilot_verify_port': messy_network.tls.port,
+                             'serverpilot_verify_ca_path': messy_network.tls.ca_path,
+                             'serverpilot_report_dir': str(reports)})]
+    proc = subprocess.run(cmd, env=env_for(standin, tmp_path), capture_output=True, text=True, check=False)
+    assert proc.returncode != 0  # broken.example.com is required and has no DNS
+    fleet = json.loads((reports / 'fleet.json').read_text())
+    assert [app['app_name'] for app in fleet['apps']][0] == 'broken'
+    assert sorted(app['app_name'] for app in fleet['apps']) == ['broken', 'busy', 'calm']
+    broken = fleet['apps'][0]
+    assert 'broken.example.com: dns_missing' in broken['failure']
+    assert broken['capacity'] == {'used': 1, 'limit': 300, 'percent': 0, 'warning': None}
+    assert broken['domains'][0]['status'] == 'dns_missing' and 'since' in broken['domains'][0]
+    page = (reports / 'fleet.html').read_text()
+    assert 'Domain health of 3 apps' in page and 'The run failed' in page
+    assert (reports / ('%s.json' % broken['app_id'])).exists()

@@ -183,5 +183,7 @@ def test_the_eda_extensions_are_where_meta_says_and_both_rulebooks_are_valid_and
     run, launch = (playbook['rules'][0]['actions'][1]['run_playbook'],
                    controller['rules'][0]['actions'][1]['run_job_template'])
     assert run['name'] == 'multisite.serverpilot.sync_network'
-    assert run['extra_vars'] == launch['job_args']['extra_vars'] == {'serverpilot_network': '{{ serverpilot_network }}'}
+    # a health finding is reported, never retried: the run fails only when its sync does
+    assert run['extra_vars'] == launch['job_args']['extra_vars'] == {'serverpilot_network': '{{ serverpilot_network }}',
+                                                                     'serverpilot_fail_on': 'never'}
     assert (run['retries'], run['delay']) == (launch['retries'], launch['delay'])

@@ -59,3 +59,21 @@ def test_the_summary_of_changes_names_the_first_few():
                                                             'n4.example']}
     assert found['recovered'] == {'count': 1, 'first': ['r.example']}
     assert found['long_standing']['count'] == 0
+
+
+def test_the_fleet_report_puts_what_needs_a_person_first():
+    def result(app_id, failure=None, domains=()):
+        return {'app_id': app_id, 'app_name': app_id, 'summary': {}, 'capacity': history.capacity(len(domains)),
+                'failure': failure, 'health': list(domains)}
+    results = [result('calm', domains=[dict(entry('a.example', 'ok'), change=None)]),
+               result('late', domains=[dict(entry('b.example', 'expiring'), change=None)]),
+               None,  # a host whose run recorded nothing
+               result('new', domains=[dict(entry('c.example', 'dns_elsewhere'), change='new')]),
+               result('old', domains=[dict(entry('d.example', 'dns_elsewhere'), change=None, long_standing=True)]),
+               result('red', failure='network.example: dns_missing')]
+    report = history.fleet(['calm', 'late', 'gone', 'new', 'old', 'red'],
+                           ['id-calm', 'id-late', 'id-gone', 'id-new', 'id-old', 'id-red'], results, T1)
+    assert report['generated_at'] == T1
+    assert [a['app_name'] for a in report['apps']] == ['gone', 'red', 'new', 'late', 'old', 'calm']
+    assert report['apps'][0]['app_id'] == 'id-gone' and 'ended before it recorded' in report['apps'][0]['failure']
+    assert set(report['apps'][2]['domains'][0]) >= {'name', 'status', 'reason', 'since', 'change'}
