@@ -327,3 +327,14 @@ def test_what_changed_since_the_last_run_and_for_how_long_through_the_fact_cache
     assert shop['change'] is None and shop['long_standing'] and 'a customer who left?' in shop['reason']
     assert 'since 2026-01-01T00:00:00Z' in fourth.stdout
     assert fourth.rc == 0  # still the customer's problem, never the run's
+
+
+def test_an_app_near_the_300_name_ceiling_is_warned_of(standin, messy_network, playbook):
+    seeded = ['customer%03d.example.com' % n for n in range(268)]
+    app = standin.state.add_app(domains=seeded)
+    run = playbook(role(app, messy_network, serverpilot_domains=['net.example'], serverpilot_www='always',
+                        serverpilot_verify_ssl=False, serverpilot_autossl=False))
+    assert run.rc == 0, run
+    capacity = final(run)['capacity']
+    assert capacity == {'used': 270, 'limit': 300, 'percent': 90, 'warning': capacity['warning']}
+    assert 'The app holds 270 of its 300 domains (90%' in run.stdout and 'split the network' in run.stdout
