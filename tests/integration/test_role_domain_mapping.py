@@ -290,8 +290,8 @@ def test_credentials_from_the_environment_and_no_key_at_vvvv(standin, messy_netw
         assert secret not in run.stdout
 
 
-def test_what_changed_since_the_last_run_and_for_how_long_through_the_fact_cache(standin, messy_network, playbook,
-                                                                                tmp_path):
+def test_what_changed_since_the_last_run_and_for_how_long_through_the_fact_cache(
+        standin, messy_network, playbook, tmp_path):
     """Three runs with Ansible's jsonfile fact cache (what AWX keeps per host): a customer stops pointing at the
     server (new), comes back (recovered); a failure the cache says is 41 days old is called out."""
     cache = tmp_path / 'facts'
