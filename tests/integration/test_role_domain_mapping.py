@@ -318,9 +318,13 @@ def test_what_changed_since_the_last_run_and_for_how_long_through_the_fact_cache
     messy_network.set_dns(dict(pointing, **{'shop.example': ['127.0.0.3']}))
     facts_file, = cache.glob('*localhost')  # the jsonfile cache's own file of the host
     stored = json.loads(facts_file.read_text())
-    # ansible-core 2.19 keeps the facts as a JSON payload whose values carry their tags
+    # ansible-core 2.19 keeps the facts as a JSON payload whose values may carry their tags
     facts = json.loads(stored['__payload__'])
-    facts['serverpilot_history']['value']['shop.example'] = {'status': 'dns_elsewhere', 'since': '2026-01-01T00:00:00Z'}
+
+    def plain(value):
+        return value['value'] if isinstance(value, dict) and '__ansible_type' in value else value
+    by_app = plain(facts['serverpilot_history'])
+    plain(by_app[app])['shop.example'] = {'status': 'dns_elsewhere', 'since': '2026-01-01T00:00:00Z'}
     facts_file.write_text(json.dumps({'__payload__': json.dumps(facts)}))
     fourth = playbook(role(app, messy_network, **variables), env=env)
     shop = dict((e['name'], e) for e in final(fourth)['health'])['shop.example']
