@@ -29,8 +29,9 @@ def network(server, database):
                 database=database, table_prefix='wpe_', config_file='/nonexistent/my.cnf')
 
 
-def rulebook(standin, tmp_path, app, database):
-    """The README's one command, with the vars file it describes (credentials in the environment)."""
+def rulebook(standin, tmp_path, app, database, **settings):
+    """The README's one command, with the vars file it describes (credentials in the environment); ``settings``
+    change the network's variables."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=eda_world.COLLECTIONS,
                SERVERPILOT_API_URL=standin.url, SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID,
                SERVERPILOT_API_KEY=DEFAULT_API_KEY, ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'))
@@ -46,6 +47,7 @@ def rulebook(standin, tmp_path, app, database):
             'serverpilot_verify_ssl': False,
         },
     }
+    variables['serverpilot_network'].update(settings)
     return eda_world.Rulebook(str(tmp_path / 'rulebook'), env, variables).start()
 
 
@@ -132,5 +134,23 @@ def test_an_api_answering_503_for_a_while_loses_nothing(standin, mariadb, tmp_pa
         assert 'shop.example.com' in standin.state.app(app)['domains']
         assert 'Previous run_playbook failed' in rb.output(), rb.output()[-4000:]
         assert rb.alive()
+    finally:
+        rb.stop()
+
+
+def test_an_unhealthy_required_name_is_reported_never_retried(standin, mariadb, messy_network, tmp_path):
+    """network.example, the operator's own name, has no DNS: every run reports it, none fails for it, so the
+    rulebook never spends its retries (3, 20 s apart) on it and the next change is synced at once."""
+    app = standin.state.add_app(domains=['network.example'])
+    rb = rulebook(standin, tmp_path, app, network(mariadb, 'eda4'), serverpilot_verify_ssl=True,
+                  serverpilot_dns_nameservers=[messy_network.dns.nameserver],
+                  serverpilot_verify_port=messy_network.tls.port, serverpilot_verify_ca_path=messy_network.tls.ca_path)
+    try:
+        eda_world.wait_for(lambda: on_app(standin, app, 'shop.example.com')() and rb.idle(), what='the initial sync')
+        mariadb.insert('eda4', 'wpe_', [{'blog_id': 3, 'domain': 'next.example.org'}])
+        eda_world.wait_for(lambda: on_app(standin, app, 'next.example.org')() and rb.idle(), what='the next sync')
+        out = rb.output()
+        assert 'network.example: dns_missing' in out  # reported ...
+        assert 'failed=1' not in out and rb.runs() == 2, out[-4000:]  # ... and never a failed run, never a retry
     finally:
         rb.stop()
