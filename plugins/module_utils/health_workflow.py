@@ -137,8 +137,8 @@ def check_all(names, dns_resolver, facts, options, handshake=certificates.check)
 
     def probe(name):
         def run():
-            dns_facts[name] = probes.lookup(dns_resolver, name, caa_lookups) if health.checkable(name) else {
-                'a': [], 'aaaa': [], 'error': None, 'dnssec': None, 'caa': None}
+            dns_facts[name] = (probes.lookup(dns_resolver, name, caa_lookups) if health.checkable(name)
+                               else probes.no_lookup())
             return check_one(name, dns_facts[name], facts, options, handshake)
         return _guarded(name, facts, options, run)
     return probes.in_parallel(probe, names, options['concurrency']), dns_facts

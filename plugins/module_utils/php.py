@@ -220,8 +220,6 @@ def tokens(text):
 
 # -- statements ---------------------------------------------------------------------------------------------------
 
-_CONTROL = ('if', 'elseif', 'else', 'while', 'for', 'foreach', 'switch', 'declare', 'do', 'try', 'catch', 'finally',
-            'match')
 _ALT_END = ('endif', 'endwhile', 'endfor', 'endforeach', 'endswitch', 'enddeclare')
 _FUNCTION_WORDS = ('function', 'fn', 'class', 'interface', 'trait', 'enum')
 _STOPS = ('return', 'exit', 'die', '__halt_compiler')
@@ -392,8 +390,8 @@ def _simple_const(toks):
 
 
 def _guarded_define(statements_, at):
-    """``if ( ! defined( 'NAME' ) ) { define( 'NAME', value ); }`` with no else: (name, value, statements it
-    spans), else None. PHP defines NAME there only where nothing defined it before."""
+    """``if ( ! defined( 'NAME' ) ) { define( 'NAME', value ); }`` with no else, its header at ``at``: (name,
+    value), else None. PHP defines NAME there only where nothing defined it before."""
     head = statements_[at]
     toks = head.toks
     shape = [t.text.lower().lstrip('\\') if t.kind == 'word' else t.text for t in toks]
@@ -464,7 +462,7 @@ class _State(object):
         out = {}
         names = set(self.values) | set(self.unsure)
         for name in names:
-            blanket = self.all_variables if name.startswith('$') else self.all_constants
+            blanket = self.blanket(name)
             if name in self.unsure:
                 out[name] = (self.unsure[name].line, self.unsure[name])
             elif blanket is not None:

@@ -106,10 +106,15 @@ class CAALookups(object):
         return [self.get(parent) for parent in caa.parents(name)]
 
 
+def no_lookup():
+    """The DNS facts of a name no lookup is made for (a wildcard, an IP address), in lookup()'s shape."""
+    return {'a': [], 'aaaa': [], 'error': None, 'dnssec': None, 'caa': None}
+
+
 def lookup(dns_resolver, name, caa_lookups=None):
     """{'a': [...], 'aaaa': [...], 'error': None or why the lookup failed, 'dnssec': None or why the name fails
     DNSSEC validation, 'caa': the CAA lookups of the name and its parents (with ``caa_lookups``)} - never raises."""
-    found = {'a': [], 'aaaa': [], 'error': None, 'dnssec': None, 'caa': None}
+    found = no_lookup()
     for rdtype, key in (('A', 'a'), ('AAAA', 'aaaa')):
         try:
             answer = dns_resolver.resolve(name, rdtype, search=False)

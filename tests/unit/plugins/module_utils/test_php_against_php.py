@@ -108,7 +108,13 @@ def statement(draw, depth=0):
     if kind == 15:
         return draw(st.sampled_from(['return;', 'if (%s) { return; }' % draw(CONDITION), "$n = 'table_prefix'; $$n = 'vv_';",
                                      "extract(array('table_prefix' => 'ex_'));", "?>\n<p>html</p>\n<?php",
-                                     "?>\n<p>html</p>\n<?PHP", "defined('DB_USER') || define('DB_USER', 'or_');"]))
+                                     "?>\n<p>html</p>\n<?PHP", "defined('DB_USER') || define('DB_USER', 'or_');",
+                                     # what may set any setting out of the reader's sight: each must refuse
+                                     "eval(\"define('DB_NAME', 'ev_');\");",
+                                     "$f = 'define'; $f('DB_NAME', 'vf_');",
+                                     "call_user_func('define', 'DB_USER', 'cb_');",
+                                     "goto skip; define('DB_HOST', 'gt_'); skip:",
+                                     '__halt_compiler();']))
     if kind == 16:
         return "$table_prefix = 'wp_';\n$table_prefix .= %s;" % draw(LITERALS)
     return "define('WP_DEBUG', false); @ini_set('display_errors', 0);"
