@@ -19,7 +19,8 @@ __metaclass__ = type
 import datetime
 import time
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import caa, certificates, domains, health, probes
+from ansible_collections.multisite.serverpilot.plugins.module_utils import (
+    caa, certificates, domains, health, history, probes)
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import check_bounds
 
@@ -184,7 +185,8 @@ def health_check(run):
     """The module's work: check the options, gather the app's facts, run the check, fail only as fail_on says."""
     params = run.params
     check_bounds(params, at_least=[('wait', 0), ('wait_delay', 0), ('concurrency', 1), ('expiry_warning_days', 0),
-                                   ('port', 1)], above=[('connect_timeout', 0)])
+                                   ('port', 1), ('departed_after_days', 1)], above=[('connect_timeout', 0)])
+    known = history.checked(params['history'])
     names = domains.normalise(params['domains']) if params['domains'] is not None else None
     required = domains.normalise(params['required'])
     try:
@@ -214,7 +216,8 @@ def health_check(run):
     options['required'] = set(required)
     entries = run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']), facts, options,
                          refresh, warn=run.warn)
-    run.result.update(domains=entries, summary=health.summary(entries))
+    entries, kept = history.advance(known, entries, history.now(), params['departed_after_days'])
+    run.result.update(domains=entries, summary=health.summary(entries), history=kept)
     failed = health.failures(entries, params['fail_on'], options['required'])
     if failed:
         raise CollectionError('%d of %d domains are not healthy (fail_on=%s): %s' % (

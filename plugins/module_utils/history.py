@@ -16,6 +16,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, health
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 NEW = 'new'
 RECOVERED = 'recovered'
@@ -23,8 +24,32 @@ DEPARTED_AFTER_DAYS = 14
 CAPACITY_WARNINGS = (90, 80)  # percent of the app's domain limit, the higher first
 
 
+STAMP = '%Y-%m-%dT%H:%M:%SZ'
+
+
+def now():
+    """This moment, as the history writes it (ISO 8601, UTC, whole seconds)."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime(STAMP)
+
+
+def checked(known):
+    """A history given from outside ({name: {'status', 'since'}}), or None; refused with what is wrong, never
+    half-read: a mangled history would call every name new, or none."""
+    if known is None:
+        return None
+    for name, entry in known.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get('status'), str):
+            raise CollectionError('history[%r] must be {status, since}, as the last check returned it.' % name)
+        try:
+            _parse(entry.get('since'))
+        except (TypeError, ValueError):
+            raise CollectionError('history[%r].since must be a time as the last check wrote it (%s), not %r.'
+                                  % (name, '2026-12-05T09:45:00Z', entry.get('since')))
+    return known
+
+
 def _parse(stamp):
-    return datetime.datetime.strptime(stamp, '%Y-%m-%dT%H:%M:%SZ')
+    return datetime.datetime.strptime(stamp, STAMP)
 
 
 def _days(since, now):

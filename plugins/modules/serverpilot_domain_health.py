@@ -150,6 +150,19 @@ options:
     type: list
     elements: str
     default: []
+  history:
+    description:
+      - What the last check knew of each name - the RV(history) it returned, kept by the caller between runs (the
+        role C(multisite.serverpilot.domain_mapping) keeps it in the fact cache, or its last report). Each name's
+        RV(domains[].since) and RV(domains[].change) continue from it.
+      - Not given, nothing is called new - RV(domains[].since) is this check's time and RV(domains[].change) null.
+    type: dict
+  departed_after_days:
+    description:
+      - A failure that has lasted this many days (as far as O(history) knows) says in its reason that the customer
+        has probably left, and is RV(domains[].long_standing).
+    type: int
+    default: 14
 requirements:
   - dnspython
   - cryptography
@@ -255,6 +268,23 @@ domains:
     dnssec:
       description: Why the name fails DNSSEC validation; null when it does not (or the resolver does not validate).
       type: str
+    since:
+      description:
+        - Since when the name has had its status, UTC, ISO 8601, as far as O(history) knows (without it, this
+          check's time).
+      type: str
+    change:
+      description:
+        - V(new) when the status differs from the one O(history) holds (a name it did not have included), V(recovered)
+          when the name became V(ok); null when unchanged, or without O(history).
+      type: str
+    failing_days:
+      description: For how many days the name has failed (not V(ok) nor V(unchecked)), as far as O(history) knows;
+        null when it does not fail.
+      type: float
+    long_standing:
+      description: The failure has lasted O(departed_after_days) or more - a customer who left?
+      type: bool
     probe_error:
       description:
         - Only where the name's probe failed unexpectedly - the exception's type. The name is then V(unchecked), and
@@ -264,11 +294,18 @@ domains:
   sample:
     - {name: shop.example.com, status: ok, reason: shop.example.com serves a valid certificate (84 days left).,
        addresses: [203.0.113.10], points_to_server: true, listed: true, covered: true, required: true, other_apps: [],
-       issuer: "Let's Encrypt", not_after: "2027-02-18T10:00:00Z", days_left: 84}
+       issuer: "Let's Encrypt", not_after: "2027-02-18T10:00:00Z", days_left: 84, since: "2026-11-02T08:15:00Z",
+       change: null, failing_days: null, long_standing: false}
     - {name: old-customer.example.org, status: dns_elsewhere, reason: "old-customer.example.org points at
        198.51.100.7, not at the server (203.0.113.10) ...", addresses: [198.51.100.7], points_to_server: false,
        listed: true, covered: false, required: false, other_apps: [], issuer: null, not_after: null,
-       days_left: null}
+       days_left: null, since: "2026-12-05T09:45:00Z", change: new, failing_days: 0.0, long_standing: false}
+history:
+  description:
+    - What this check knew of each name (its status, and since when) - give it as O(history) to the next check.
+  returned: always
+  type: dict
+  sample: {shop.example.com: {status: ok, since: "2026-11-02T08:15:00Z"}}
 app_name:
   description: The app's name, with O(app_id); null without.
   returned: always
@@ -323,6 +360,8 @@ def main():
         expiry_warning_days=dict(type='int'),
         caa=dict(type='bool', default=True),
         caa_account_uris=dict(type='list', elements='str', default=[]),
+        history=dict(type='dict'),
+        departed_after_days=dict(type='int', default=14),
     )
     run_module(argument_spec, health_check, requires=lambda params: ['idna', 'dnspython', 'cryptography'] + (
         ['requests'] if params['app_id'] else []))

@@ -194,3 +194,31 @@ def test_a_domain_on_another_app_is_marked_with_its_name(messy_network, app, sta
     good = by_name(result)['good.example']
     assert good['other_apps'] == ['aaa-old-network'] and 'also on app(s) aaa-old-network' in good['reason']
     assert by_name(result)['cdn.example']['other_apps'] == []
+
+
+def test_history_given_back_says_what_changed_and_for_how_long(messy_network, app, playbook):
+    """The module keeps nothing: the caller gives back the history it returned, and each name's since and change
+    continue from it."""
+    first = playbook(health_task(messy_network, app_id=app)).results[0]
+    assert all(d['change'] is None and d['since'] for d in first['domains'])  # no history: nothing is new
+    assert first['history']['good.example']['status'] == 'ok'
+    known = dict(first['history'])
+    known['left.example'] = {'status': 'dns_elsewhere', 'since': '2026-01-01T00:00:00Z'}  # months ago
+    del known['cdn.example']  # a name the last check did not have
+    messy_network.set_dns(dict(RECORDS, **{'good.example': ['198.51.100.9']}))  # stops pointing at the server
+    second = by_name(playbook(health_task(messy_network, app_id=app, history=known,
+                                          departed_after_days=30)).results[0])
+    assert second['good.example']['change'] == 'new' and second['good.example']['status'] == 'dns_elsewhere'
+    assert second['good.example']['since'] >= first['history']['good.example']['since']  # its clock restarted
+    assert second['cdn.example']['change'] == 'new'
+    left = second['left.example']
+    assert left['change'] is None and left['since'] == '2026-01-01T00:00:00Z' and left['long_standing'] is True
+    assert 'a customer who left?' in left['reason']
+    assert second['gone.example']['change'] is None and second['gone.example']['since'] == \
+        first['history']['gone.example']['since']
+
+
+def test_a_mangled_history_is_refused(messy_network, app, playbook):
+    result = playbook(health_task(messy_network, app_id=app,
+                                  history={'good.example': {'status': 'ok', 'since': 'yesterday'}})).results[0]
+    assert result['failed'] and result['error_kind'] == 'invalid_input' and "history['good.example']" in result['msg']

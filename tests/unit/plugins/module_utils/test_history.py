@@ -2,7 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What changed since the last run, for how long, and how full an app is: plain values in."""
 
+import pytest
+
 from ansible_collections.multisite.serverpilot.plugins.module_utils import history
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 T0, T1 = '2026-12-01T00:00:00Z', '2026-12-01T00:15:00Z'
 
@@ -77,3 +80,14 @@ def test_the_fleet_report_puts_what_needs_a_person_first():
     assert [a['app_name'] for a in report['apps']] == ['gone', 'red', 'new', 'late', 'old', 'calm']
     assert report['apps'][0]['app_id'] == 'id-gone' and 'ended before it recorded' in report['apps'][0]['failure']
     assert set(report['apps'][2]['domains'][0]) >= {'name', 'status', 'reason', 'since', 'change'}
+
+
+def test_a_history_given_from_outside_is_read_whole_or_refused():
+    good = {'a.example': {'status': 'ok', 'since': T0}}
+    assert history.checked(good) is good and history.checked(None) is None
+    for bad in ({'a.example': 'ok'}, {'a.example': {'since': T0}}, {'a.example': {'status': 'ok'}},
+                {'a.example': {'status': 'ok', 'since': '2026-12-01 00:00'}}):
+        with pytest.raises(CollectionError) as caught:
+            history.checked(bad)
+        assert "history['a.example']" in caught.value.msg
+    assert len(history.now()) == len(T0) and history.now().endswith('Z')
