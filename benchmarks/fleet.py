@@ -6,7 +6,7 @@
 
 Starts the stand-in with --apps apps (one name each), runs playbooks/domain_mapping.yml over them through the
 inventory plugin with serverpilot_report_dir set, and times each task (benchmarks/callback_plugins/task_timer.py):
-the run's wall time, the fleet play's three tasks (gathering every app's result, writing fleet.json and
+the run's wall time, the fleet play's two tasks (gathering every app's result, writing fleet.json and
 fleet.html), and the reports' sizes. Writes benchmarks/results-fleet.json.
 """
 
@@ -25,8 +25,7 @@ from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  #
 
 COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
 BIN = os.path.dirname(sys.executable)
-FLEET_TASKS = ('Gather every app\'s result into one report', 'Write the fleet report as JSON',
-               'Write the fleet report as HTML')
+FLEET_TASKS = ('Gather every app\'s result into one report', 'Write the fleet report as JSON and HTML')
 
 
 def main():

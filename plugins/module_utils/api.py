@@ -355,11 +355,12 @@ class ServerPilotClient:
                                not_found="Action '%s' was not found." % action_id)
         return payload.get('data') or {}
 
-    def wait_for_action(self, action_id, wait_timeout, poll=1.0, max_poll=10.0):
+    def wait_for_action(self, action_id, wait_timeout, poll=0.25, max_poll=10.0):
         """Poll an action until it is ``success``; raise on ``error`` or once ``wait_timeout`` has passed.
 
-        The first look is immediate (quick actions finish at once), then the
-        interval grows by half each time up to ``max_poll`` seconds.
+        The first look is immediate (quick actions finish at once), the next a quarter of a second later (most
+        domain-list actions take about a second), then the interval grows by half each time up to ``max_poll``
+        seconds: nine looks in the first 15 seconds, then one every 10 seconds.
         """
         if not action_id:
             return None

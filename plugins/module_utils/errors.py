@@ -33,6 +33,7 @@ ERROR_KINDS = {
     'health': 'a domain the task must fail for (required, or any with fail_on=any) is not healthy',
     'source': "the network's database could not be read (detail in source_error)",
     'missing_library': 'a Python package the module needs is not installed',
+    'report': "the report's directory or one of its files could not be written (permissions, a full disk)",
 }
 
 

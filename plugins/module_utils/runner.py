@@ -149,14 +149,11 @@ class Run:
             self._client.close()
 
 
-def run_module(argument_spec, work, requires=(), api=True, **module_options):
-    """Run ``work(run)`` (which returns the result dict) as an Ansible module; never returns.
-
-    ``requires`` lists the packages the module needs (names as pip knows them),
-    or is a function of the params for packages only some runs need.
-    ``api`` says whether results carry ``api_calls``.
-    """
-    module = _Module(argument_spec=argument_spec, supports_check_mode=True, **module_options)
+def execute(module, work, requires=(), api=True):
+    """Run ``work(run)`` for ``module`` (an AnsibleModule, or the controller's stand-in for one: ``params``,
+    ``check_mode``, ``_diff``, ``warn``) and return ``(failed, result)``: the one error path of every module,
+    whichever process runs it. ``requires`` lists the packages the work needs (names as pip knows them), or is a
+    function of the params for packages only some runs need; ``api`` says whether results carry ``api_calls``."""
     run = Run(module, api)
     try:
         check_libraries(requires(module.params) if callable(requires) else requires)
@@ -166,6 +163,16 @@ def run_module(argument_spec, work, requires=(), api=True, **module_options):
         failure = run.finish(run.result)
         failure.pop('diff', None)
         failure.update(exc.details())
-        module.fail_json(msg=exc.msg, error_kind=exc.kind, **failure)
+        failure.update(msg=exc.msg, error_kind=exc.kind)
+        return True, failure
     run.close()
-    module.exit_json(**run.finish(result))
+    return False, run.finish(result)
+
+
+def run_module(argument_spec, work, requires=(), api=True, **module_options):
+    """Run ``work(run)`` (which returns the result dict) as an Ansible module; never returns."""
+    module = _Module(argument_spec=argument_spec, supports_check_mode=True, **module_options)
+    failed, result = execute(module, work, requires, api)
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(**result)

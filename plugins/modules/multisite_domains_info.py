@@ -261,12 +261,18 @@ source_part:
   sample: sites
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_sources import argument_spec, work
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
+
+API = False  # it reads the network's database, not the API: no api_calls
+
+
+def requires(params):
+    return ['PyMySQL', 'idna']
 
 
 def main():
-    run_module(mapping_sources.argument_spec(), mapping_sources.work, requires=['PyMySQL', 'idna'], api=False)
+    run_module(argument_spec(), work, requires, api=API)
 
 
 if __name__ == '__main__':

@@ -237,9 +237,9 @@ def work(run):
                         source_mappings=params['source_mappings'], max_removals_percent=params['max_removals_percent'])
 
 
-def main():
-    argument_spec = serverpilot_argument_spec(app=True)
-    argument_spec.update(
+def argument_spec():
+    spec = serverpilot_argument_spec(app=True)
+    spec.update(
         domains=dict(type='list', elements='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
@@ -250,9 +250,16 @@ def main():
         www_skip_under=dict(type='list', elements='str', default=[]),
         keep=dict(type='list', elements='str', default=[]),
     )
+    return spec
+
+
+def requires(params):
     # the Public Suffix List is loaded only when www=apex needs it
-    run_module(argument_spec, work,
-               requires=lambda params: ['requests', 'idna'] + (['publicsuffixlist'] if params['www'] == 'apex' else []))
+    return ['requests', 'idna'] + (['publicsuffixlist'] if params['www'] == 'apex' else [])
+
+
+def main():
+    run_module(argument_spec(), work, requires)
 
 
 if __name__ == '__main__':

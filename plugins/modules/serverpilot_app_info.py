@@ -142,13 +142,21 @@ def work(run):
     return run.result
 
 
-def main():
-    argument_spec = serverpilot_argument_spec()
-    argument_spec.update(
+def argument_spec():
+    spec = serverpilot_argument_spec()
+    spec.update(
         app_id=dict(type='str'),
         details=dict(type='bool', default=True),
     )
-    run_module(argument_spec, work, requires=['requests'])
+    return spec
+
+
+def requires(params):
+    return ['requests']
+
+
+def main():
+    run_module(argument_spec(), work, requires)
 
 
 if __name__ == '__main__':

@@ -152,14 +152,22 @@ def work(run):
                     wait_timeout=params['wait_timeout'], check_mode=run.check_mode, result=run.result)
 
 
-def main():
-    argument_spec = serverpilot_argument_spec(app=True)
-    argument_spec.update(
+def argument_spec():
+    spec = serverpilot_argument_spec(app=True)
+    spec.update(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         force_ssl=dict(type='bool'),
         replace_custom_cert=dict(type='bool', default=False),
     )
-    run_module(argument_spec, work, requires=['requests'])
+    return spec
+
+
+def requires(params):
+    return ['requests']
+
+
+def main():
+    run_module(argument_spec(), work, requires)
 
 
 if __name__ == '__main__':

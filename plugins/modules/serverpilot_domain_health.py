@@ -337,14 +337,14 @@ api_calls:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.health_workflow import health_check
+from ansible_collections.multisite.serverpilot.plugins.module_utils.health_workflow import health_check as work
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 
 
-def main():
-    argument_spec = serverpilot_argument_spec(credentials_required=False)
-    argument_spec.update(
+def argument_spec():
+    spec = serverpilot_argument_spec(credentials_required=False)
+    spec.update(
         app_id=dict(type='str', fallback=(env_fallback, ['SERVERPILOT_APP_ID'])),
         domains=dict(type='list', elements='str'),
         required=dict(type='list', elements='str', default=[]),
@@ -363,8 +363,15 @@ def main():
         history=dict(type='dict'),
         departed_after_days=dict(type='int', default=14),
     )
-    run_module(argument_spec, health_check, requires=lambda params: ['idna', 'dnspython', 'cryptography'] + (
-        ['requests'] if params['app_id'] else []))
+    return spec
+
+
+def requires(params):
+    return ['idna', 'dnspython', 'cryptography'] + (['requests'] if params['app_id'] else [])
+
+
+def main():
+    run_module(argument_spec(), work, requires)
 
 
 if __name__ == '__main__':

@@ -32,6 +32,9 @@ PLAY = '''
         serverpilot_dns_nameservers: [{dns}]
         serverpilot_verify_port: {port}
         serverpilot_verify_ca_path: {ca}
+        # a bound, not a duration: AutoSSL is available once the stand-in has issued (0.5 s after the name
+        # points), and the role asks again each second until it is
+        serverpilot_autossl_delay: 1
 
     - name: The modules on their own
       multisite.serverpilot.serverpilot_app_domains:

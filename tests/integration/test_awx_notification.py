@@ -41,7 +41,7 @@ PLAY = '''
         serverpilot_verify_timeout: 2
         serverpilot_verify_wait: 600
         serverpilot_verify_wait_delay: 0.5
-        serverpilot_autossl_delay: 0
+        serverpilot_autossl_delay: 1  # with the retries a bound (20 s): the stand-in issues 0.5 s after a name points
 '''
 
 

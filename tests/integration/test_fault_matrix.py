@@ -135,7 +135,9 @@ def test_an_action_open_past_wait_timeout(standin, playbook):
     result = playbook(domains_task(app, wait_timeout=3)).results[0]
     assert result['failed'] and "still 'open' after 3 seconds" in result['msg']
     polls = [e for e in standin.state.api_calls() if '/actions/' in e['path']]
-    assert 2 <= len(polls) <= 4  # polled at once, then 1 s, 1.5 s: no tight loop
+    # polled at once, then after 0.25 s, 0.375 s, 0.56 s, 0.84 s and the rest of the 3 s: no tight loop (a slow
+    # machine makes fewer)
+    assert 3 <= len(polls) <= 6
 
 
 # -- concurrent writers --------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def run(standin, tmp_path, args, world=None, extra=None):
     variables = {}
     if world is not None:  # the stand-in's world, given beside the example as the README's stand-in section says
         variables.update(serverpilot_dns_nameservers=[world.dns.nameserver], serverpilot_verify_port=world.tls.port,
-                         serverpilot_verify_ca_path=world.tls.ca_path, serverpilot_autossl_delay=0,
+                         serverpilot_verify_ca_path=world.tls.ca_path, serverpilot_autossl_delay=1,
                          serverpilot_verify_wait_delay=0.5)
     variables.update(extra or {})
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')] + args

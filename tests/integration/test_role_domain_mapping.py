@@ -29,7 +29,9 @@ def role(app, world, **variables):
         # as soon as they are ok, however fast or slow the machine
         'serverpilot_verify_wait': 600,
         'serverpilot_verify_wait_delay': 0.5,
-        'serverpilot_autossl_delay': 0,
+        # with the retries, a bound (20 s), not a duration: AutoSSL is available once the stand-in has issued
+        # (0.5 s after a name points); delay 0 would spend the 20 tries within that on a fast path
+        'serverpilot_autossl_delay': 1,
     }
     base.update(variables)
     return ('- name: _role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'

@@ -31,7 +31,7 @@ def sync(standin, world, mariadb, tmp_path, app, name, pointing, extra=None):
                                  'login_password': PASSWORD, 'database': name, 'table_prefix': 'wpx_',
                                  'config_file': '/nonexistent'},
         'serverpilot_dns_nameservers': [world.dns.nameserver], 'serverpilot_verify_port': world.tls.port,
-        'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
+        'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 1,
     }
     extra = dict(extra or {})
     if 'source' in extra:  # part of the one description of what is read

@@ -43,7 +43,7 @@ def sync(standin, world, mariadb, tmp_path, app, extra=None, args=()):
         'serverpilot_database': {'wp_config': str(wp_config), 'config_file': '/nonexistent',
                                  'source': 'ultimate_multisite'},
         'serverpilot_dns_nameservers': [world.dns.nameserver], 'serverpilot_verify_port': world.tls.port,
-        'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 0,
+        'serverpilot_verify_ca_path': world.tls.ca_path, 'serverpilot_autossl_delay': 1,
     }
     extra = dict(extra or {})
     for key in ('source', 'network_id'):  # part of the one description of what is read

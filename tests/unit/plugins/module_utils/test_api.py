@@ -201,7 +201,7 @@ def test_wait_for_action_polls_until_success_with_growing_interval(standin, clie
     app_id = standin.state.add_app(domains=['a.example.com'])
     action_id = client.set_app_domains(app_id, ['b.example.com'])[0]
     assert client.wait_for_action(action_id, 300)['status'] == 'success'
-    assert clock.sleeps == [1.0, 1.5, 2.25]
+    assert clock.sleeps == [0.25, 0.375, 0.5625]
 
 
 def test_wait_for_action_error_names_the_action(standin, client):
@@ -221,9 +221,11 @@ def test_wait_for_action_is_bounded_by_wait_timeout(standin, client, clock):
         client.wait_for_action(action_id, 20)
     assert 'still \'open\' after 20 seconds' in info.value.msg
     assert clock.now == pytest.approx(20)
-    assert max(clock.sleeps) <= 10.0
+    # a quarter of a second, growing by half, the last sleep cut to the deadline: never a tight loop
+    assert clock.sleeps[:9] == [0.25 * 1.5 ** n for n in range(9)] and clock.sleeps[9] == pytest.approx(20 - sum(
+        clock.sleeps[:9])) and len(clock.sleeps) == 10
     polls = [e for e in standin.state.api_calls() if e['path'].startswith('/v1/actions/')]
-    assert len(polls) <= 8  # 20 s of growing intervals, never a tight loop
+    assert len(polls) == 11
 
 
 def test_redact_ssl_of_nothing():

@@ -1,0 +1,16 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""multisite_domains_info in the controller's process when its task runs there; else the module (plugin_utils/in_controller.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.multisite.serverpilot.plugins.modules import multisite_domains_info
+from ansible_collections.multisite.serverpilot.plugins.plugin_utils.in_controller import ControllerAction
+
+
+class ActionModule(ControllerAction):
+    MODULE = multisite_domains_info

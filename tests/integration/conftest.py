@@ -1,0 +1,32 @@
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every integration test that runs the collection's tasks runs them both ways: in the controller's process (the
+actions of plugins/action/, what a task on the controller does) and as modules (what a task on another host, or
+SERVERPILOT_RUN_AS_MODULE=1, does). Every process a test starts - ansible-playbook, ansible-runner,
+ansible-rulebook - inherits the choice from the environment."""
+
+import os
+
+import pytest
+
+TASK_PATHS = ('controller', 'module')
+# test files that start no task of the collection: one run is all they need
+NO_TASKS = {'test_benchmark_script', 'test_wordpress_network'}
+
+
+def pytest_generate_tests(metafunc):
+    if 'task_path' in metafunc.fixturenames:
+        name = metafunc.module.__name__.rsplit('.', 1)[-1]
+        paths = os.environ.get('SERVERPILOT_TEST_TASK_PATHS', ','.join(TASK_PATHS)).split(',')
+        metafunc.parametrize('task_path', ['controller'] if name in NO_TASKS else paths, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def task_path(request, monkeypatch):
+    path = getattr(request, 'param', 'controller')
+    assert path in TASK_PATHS, path
+    if path == 'module':
+        monkeypatch.setenv('SERVERPILOT_RUN_AS_MODULE', '1')
+    else:
+        monkeypatch.delenv('SERVERPILOT_RUN_AS_MODULE', raising=False)
+    return path
