@@ -132,13 +132,67 @@ def _lines(text, start, end):
     return len(_NEWLINE.findall(text, start, end))
 
 
+# In double quotes and heredocs PHP reads "{$...}" and "${...}" as code up to the matching brace (where a quote does
+# not end the string: "{$a["k"]}"), and "$name[...]" as a variable with one simple index: the string ends where
+# PHP's lexer ends it, not at the next quote.
+_SIMPLE_INDEX = re.compile(r'\[(?:-?[0-9]+|[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*|'
+                           r'\$[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*)\]')
+
+
+def _code_end(text, i, line):
+    """From inside "{$" or "${" (``i`` after the brace), the position after the brace that closes it."""
+    depth, n = 1, len(text)
+    while i < n:
+        if text[i] in '"\'':
+            i = _string_end(text, i, line)
+            continue
+        if text[i] == '{':
+            depth += 1
+        elif text[i] == '}':
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError('an interpolation ({$ or ${) in a string on line %d is never closed' % line)
+
+
+def _interpolated_end(text, i, line):
+    """At ``i`` in a double-quoted string or heredoc: the position after what PHP lexes there as one piece (an
+    escape, an interpolation, or one character)."""
+    if text[i] == '\\':
+        return i + 2
+    if text.startswith('{$', i):
+        return _code_end(text, i + 1, line)
+    if text.startswith('${', i):
+        return _code_end(text, i + 2, line)
+    variable = _VARIABLE.match(text, i) if text[i] == '$' else None
+    if variable:
+        if text.startswith('[', variable.end()):
+            index = _SIMPLE_INDEX.match(text, variable.end())
+            if not index:
+                raise ValueError('a string on line %d indexes a variable ($name[...]) in a way the reader does not '
+                                 'follow as PHP does' % line)
+            return index.end()
+        return variable.end()
+    return i + 1
+
+
 def _string_end(text, start, line):
     quote, end, n = text[start], start + 1, len(text)
     while end < n and text[end] != quote:
-        end += 2 if text[end] == '\\' else 1
+        end = _interpolated_end(text, end, line) if quote == '"' else end + (2 if text[end] == '\\' else 1)
     if end >= n:
         raise ValueError('a string opened on line %d is never closed' % line)
     return end + 1
+
+
+def _heredoc_interpolations(body, line):
+    """Refuse a heredoc body whose interpolations do not close within it."""
+    i = 0
+    while i < len(body):
+        i = _interpolated_end(body, i, line)
+    if i > len(body):
+        raise ValueError('a heredoc on line %d ends inside an escape or interpolation' % line)
 
 
 def _inline_html(text, i, line):
@@ -195,6 +249,9 @@ def tokens(text):
             if not close:
                 raise ValueError('a heredoc opened on line %d is never closed' % line)
             i = close.end()
+            opening = _HEREDOC.match(text, start)
+            if "'" not in opening.group(1):  # a nowdoc interpolates nothing
+                _heredoc_interpolations(text[opening.end():close.start()], line)
             out.append(Token('heredoc', text[start:i], line))
         elif char == '$' and _VARIABLE.match(text, i):
             i = _VARIABLE.match(text, i).end()

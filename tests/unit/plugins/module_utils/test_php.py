@@ -27,6 +27,9 @@ def assigned(text):
     ("define('DB_NAME', 'net' . 'work');", 'DB_NAME', CODE),
     ('define("DB_NAME", "db_$suffix");', 'DB_NAME', CODE),
     ('define("DB_NAME", "db_{$suffix}");', 'DB_NAME', CODE),
+    # PHP reads code up to the closing brace, quotes and all: the string does not end at the inner quote
+    ('define("DB_NAME", "db_{$names["main"]}"); define(\'DB_USER\', \'u\');', 'DB_USER', 'u'),
+    ('define("DB_NAME", "db_$names[main]"); define(\'DB_USER\', \'u\');', 'DB_USER', 'u'),
     ('define("DB_NAME", "db_\\$suffix");', 'DB_NAME', 'db_$suffix'),
     ("const DB_USER = 'constant_user';", 'DB_USER', 'constant_user'),
     ("DEFINE('DB_USER', 'upper'); \\define('DB_NAME', 'qualified');", 'DB_USER', 'upper'),
@@ -95,6 +98,10 @@ def test_lines_are_the_statements_own():
     ("<?php\nif (1) { $table_prefix = 'x_';", 'unclosed'),
     ("<?php\nconst DB_NAME = getenv('X');", 'no constant expression'),
     ('<?php\ndefine("DB_NAME", "\\u{110000}");', 'no character'),
+    # found by the differential test: PHP reads "{$..." as code to a closing brace that never comes
+    ('<?php\n$table_prefix = "wp_";\n$table_prefix .= "{$table_prefix";\n', 'never closed'),
+    ('<?php\ndefine("DB_NAME", "$names["main"]");', 'indexes a variable'),
+    ("<?php\n$table_prefix = <<<EOT\n{$prefix\nEOT;\n", 'never closed'),
 ])
 def test_what_php_would_not_read_or_reads_differently_is_refused(text, words):
     with pytest.raises(ValueError) as info:
