@@ -255,11 +255,15 @@ class MariaDB:
     def save_network_settings(self, database, prefix, settings, network_id=1):
         """The plugin's settings as it saves them: a PHP-serialized array in the network option
         wp-ultimo_v2_settings of {prefix}sitemeta (WordPress core's table, created if missing)."""
+        self.save_network_option(database, prefix, 'wp-ultimo_v2_settings', settings, network_id)
+
+    def save_network_option(self, database, prefix, key, value, network_id=1):
+        """A network option as update_network_option() stores it: an array PHP-serialized, a string as it is."""
         self.sql(SITEMETA_DDL.format(prefix=prefix), database)
-        value = php_serialize(settings).replace('\\', '\\\\').replace("'", "''")
-        self.sql("DELETE FROM `%ssitemeta` WHERE site_id = %d AND meta_key = 'wp-ultimo_v2_settings'; "
-                 "INSERT INTO `%ssitemeta` (site_id, meta_key, meta_value) VALUES (%d, 'wp-ultimo_v2_settings', '%s')"
-                 % (prefix, network_id, prefix, network_id, value), database)
+        stored = (value if isinstance(value, str) else php_serialize(value)).replace('\\', '\\\\').replace("'", "''")
+        self.sql("DELETE FROM `%ssitemeta` WHERE site_id = %d AND meta_key = '%s'; "
+                 "INSERT INTO `%ssitemeta` (site_id, meta_key, meta_value) VALUES (%d, '%s', '%s')"
+                 % (prefix, network_id, key, prefix, network_id, key, stored), database)
 
     def create_user(self, user, password, database, privileges='SELECT'):
         scope = '*.*' if database == '*' else '`%s`.*' % database

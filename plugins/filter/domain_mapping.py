@@ -56,10 +56,12 @@ def domain_mapping_fleet(hosts, app_ids, results, now):
 
 
 def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None,
-                          stopped=None, previous=None, history=None, now=None, departed_after_days=14):
+                          stopped=None, previous=None, history=None, now=None, departed_after_days=14,
+                          credentials=None):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
                             autossl_again=autossl_again, health=health, stopped=stopped, previous=previous,
-                            history=history, now=now, departed_after_days=departed_after_days)
+                            history=history, now=now, departed_after_days=departed_after_days,
+                            credentials=credentials)
 
 
 class FilterModule(object):

@@ -292,6 +292,10 @@ def read_network(db, source, read):
     result.update(www_setting=None, www_setting_from=None)
     result.update(extra)
     result['problems'].extend(problems)
+    if read.integration:
+        extra, problems = plugin.integration(db, read)
+        result.update(extra)
+        result['problems'].extend(problems)
     return result
 
 
@@ -306,6 +310,7 @@ def argument_spec():
         blog_ids=dict(type='list', elements='int'),
         network_id=dict(type='int'),
         read_www_setting=dict(type='bool', default=True),
+        read_plugin_integration=dict(type='bool', default=True),
         source=dict(type='str', default='auto', choices=['auto'] + list(SOURCES)),
     )
     return spec
@@ -315,7 +320,7 @@ def argument_spec():
 # reads where it runs.
 WHERE = ('host',)
 # What the reader's caller decides, never the description: the role reads the www rule only where it follows it.
-NOT_DESCRIBED = ('read_www_setting',)
+NOT_DESCRIBED = ('read_www_setting', 'read_plugin_integration')
 
 
 def described_keys():
@@ -340,7 +345,7 @@ def read_from(params, source):
     """The whole read the module options ask for: (result, warnings)."""
     result = wordpress_db.read_with(params, lambda db, settings: read_network(db, source, Read(
         settings['table_prefix'], params['network_id'], params['active_only'], params['blog_ids'], params['stages'],
-        params['read_www_setting'], settings['config_signs'])))
+        params['read_www_setting'], settings['config_signs'], params['read_plugin_integration'])))
     warnings = ['Skipped mapping row %s (blog %s): domain %r %s; fix it in %s.'
                 % ('id %s' % row['id'] if row['id'] is not None else 'of the site', row['blog_id'], row['domain'],
                    row['reason'], BY_NAME[result['source']].title)
@@ -350,6 +355,8 @@ def read_from(params, source):
 
 def work(run):
     result, warnings = read_from(run.params, run.params['source'])
+    result.setdefault('plugin_integration', None)
+    result.setdefault('plugin_credentials_stored', [])
     for warning in warnings:
         run.warn(warning)
     return dict(result, changed=False)

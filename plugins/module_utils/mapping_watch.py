@@ -28,6 +28,7 @@ def argument_spec():
     spec = mapping_sources.argument_spec()
     # only the domains are watched: the network's www setting is no part of an event
     spec.pop('read_www_setting')
+    spec.pop('read_plugin_integration')  # nor whether the plugin's own integration is on: the sync reports it
     spec.update(
         interval=dict(type='float', default=10),
         max_backoff=dict(type='float', default=60),
@@ -51,7 +52,7 @@ def options(args):
     if result.error_messages:
         raise CollectionError('mapping_changes: ' + '; '.join(result.error_messages))
     params = result.validated_parameters
-    params['read_www_setting'] = False
+    params['read_www_setting'] = params['read_plugin_integration'] = False
     if params['interval'] <= 0 or params['max_backoff'] < params['interval']:
         raise CollectionError('mapping_changes: interval must be a positive number of seconds and max_backoff at '
                               'least interval (got %s and %s).' % (params['interval'], params['max_backoff']))

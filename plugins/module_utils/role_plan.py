@@ -155,7 +155,8 @@ def _history_of(previous):
 
 
 def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None, stopped=None,
-           previous=None, history=None, now=None, departed_after_days=names_history.DEPARTED_AFTER_DAYS):
+           previous=None, history=None, now=None, departed_after_days=names_history.DEPARTED_AFTER_DAYS,
+           credentials=None):
     """The role's ``serverpilot_result`` from its steps' registered results (None or skipped: the step did not run).
 
     The AutoSSL step asks a second time only when the first said "not available
@@ -171,6 +172,10 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     with ``now`` (ISO 8601 UTC) each entry gains ``since``, ``change`` and
     ``failing_days``, and the result the ``history`` to keep, ``changes`` (a
     summary for a notification) and ``capacity``.
+
+    ``credentials`` is the result of taking the credentials from Ultimate Multisite's constants: only where each
+    came from is kept (``credentials_from``), never a value. ``plugin_integration`` is what the read said of the
+    plugin's own ServerPilot integration (true: a second writer of the app).
     """
     mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
     if mapped is not None and 'domains' not in mapped:
@@ -183,6 +188,8 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         app_id=app_id,
         app_name=health.get('app_name') or (previous or {}).get('app_name'),
         source=mapped.get('source') if mapped else None,
+        plugin_integration=mapped.get('plugin_integration') if mapped else None,
+        credentials_from=(_ran(credentials) or {}).get('credentials_from'),
         mapped_domains=mapped['domains'] if mapped else None,
         domains=sync.get('domains'),
         added=sync.get('added', []),

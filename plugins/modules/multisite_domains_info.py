@@ -94,6 +94,12 @@ options:
         C(site_id); the plugins' one C({prefix}domain_mapping) table is read for that network's sites only.
       - Unset - the main network (every row of a plugin's table).
     type: int
+  read_plugin_integration:
+    description:
+      - Ultimate Multisite only - read whether its own ServerPilot integration is switched on (RV(plugin_integration)),
+        one more query in the same snapshot. The event source C(multisite.serverpilot.mapping_changes) does not.
+    type: bool
+    default: true
   read_www_setting:
     description:
       - Ultimate Multisite only - read the network's own C(www.) rule (RV(www_setting)) from its settings row.
@@ -223,6 +229,25 @@ www_setting:
   returned: success
   type: str
   sample: main_only
+plugin_integration:
+  description:
+    - Ultimate Multisite only - whether its own ServerPilot integration is switched on (its network option
+      C(wu_host_integrations_enabled), a PHP-serialized array of integration ID to on or off, read as the plugin reads
+      it, as data). V(true) is a second writer of the app's domain list - the plugin adds each mapped domain and its
+      C(www.) form on every mapping - and is a warning of the run, saying where to switch it off.
+    - Null for the other sources, with O(read_plugin_integration=false), and, with a warning, when the option is not
+      data the reader can parse.
+  returned: success
+  type: bool
+  sample: false
+plugin_credentials_stored:
+  description:
+    - Ultimate Multisite 2.5 only - the names of the network options in which it keeps ServerPilot credentials
+      encrypted (C(wu_hosting_credential_WU_SERVER_PILOT_*)). Only their names are read, never their values.
+  returned: success
+  type: list
+  elements: str
+  sample: []
 www_setting_from:
   description: V(settings) when the network saved it, V(default) when it never did; null when unread.
   returned: success
@@ -255,7 +280,8 @@ source_error:
   sample: ambiguous
 source_part:
   description: On a V(source) failure during the read, the part of it that failed - V(tables), V(signs) (the
-    network's active plugins and plugin options), V(network), V(mappings), V(sites) or V(settings). Nothing the read had returned up to then is used.
+    network's active plugins and plugin options), V(network), V(mappings), V(sites), V(settings) or V(integration)
+    (Ultimate Multisite's host integrations). Nothing the read had returned up to then is used.
   returned: failure
   type: str
   sample: sites

@@ -63,13 +63,13 @@ def _preload():
 _preload()
 
 
-def _plain(value):
+def plain(value):
     """The task's arguments as the module would receive them: plain JSON types (a templated string may carry
     ansible-core's tags; a vaulted one decrypts on str())."""
     if isinstance(value, dict):
-        return dict((str(key), _plain(item)) for key, item in value.items())
+        return dict((str(key), plain(item)) for key, item in value.items())
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, bool) or value is None:
         return value
     for kind in (str, int, float):
@@ -142,7 +142,7 @@ class ControllerAction(ActionBase):
         environment = {}
         self._compute_environment_string(environment)
         with _environment(environment):
-            validation = ModuleArgumentSpecValidator(self.MODULE.argument_spec()).validate(_plain(self._task.args))
+            validation = ModuleArgumentSpecValidator(self.MODULE.argument_spec()).validate(plain(self._task.args))
             params = validation.validated_parameters
             no_log_values = validation._no_log_values
             if validation.errors.errors:

@@ -42,9 +42,11 @@ class Read(object):
     """What one read asks for: the options, as plain values."""
 
     def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, settings=True,
-                 config_signs=()):
+                 config_signs=(), integration=False):
         self.prefix, self.network_id, self.active_only = prefix, network_id, active_only
         self.blog_ids, self.stages, self.settings = blog_ids, stages, settings
+        # whether to read what the plugin's own ServerPilot integration is set to (a second writer of the app)
+        self.integration = integration
         # what wp-config.php says of a mapping plugin (a SUNRISE drop-in), for detection
         self.config_signs = list(config_signs)
 
@@ -97,6 +99,12 @@ class MappingPlugin(object):
     def settings(self, session, read):
         """Extra facts for the result ({key: value}) and warnings, read in the same snapshot; none by default."""
         return {}, []
+
+    def integration(self, session, read):
+        """Whether the plugin's own ServerPilot integration is switched on (``plugin_integration``: a second
+        writer of the app's domain list), and the names of the network options where it keeps ServerPilot
+        credentials (``plugin_credentials_stored``), with warnings. None: the plugin has no such integration."""
+        return {'plugin_integration': None, 'plugin_credentials_stored': []}, []
 
 
 class DomainMappingTable(MappingPlugin):

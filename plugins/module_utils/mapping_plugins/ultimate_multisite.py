@@ -18,6 +18,15 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plug
 STAGES = ('checking-dns', 'checking-ssl-cert', 'done-without-ssl', 'done', 'failed', 'ssl-failed')
 DEFAULT_STAGES = tuple(stage for stage in STAGES if stage != 'failed')
 SETTINGS_KEY = 'wp-ultimo_v2_settings'  # wu_save_option('v2_settings') -> a network option in {prefix}sitemeta
+# Its host integrations' switches: a network option, a PHP-serialized array of integration id => bool (2.4.x's
+# Base_Host_Provider::get_enabled_list(), and 2.5's Integration::$enabled_option_key, kept for compatibility).
+INTEGRATIONS_KEY = 'wu_host_integrations_enabled'
+INTEGRATION_ID = 'serverpilot'  # ServerPilot_Host_Provider::$id
+# 2.5 may keep an integration's credentials encrypted in network options named after its constants
+# (Integration::get_credential); only their names are ever read here.
+CREDENTIAL_KEY_PREFIX = 'wu_hosting_credential_WU_SERVER_PILOT_'
+SWITCH = ('Ultimate Multisite > Settings > Domain Mapping > Host Integrations (ServerPilot), the network option '
+          "wu_host_integrations_enabled['serverpilot']")
 WWW_SETTINGS = ('always', 'main_only', 'never')
 
 
@@ -93,6 +102,52 @@ class UltimateMultisite(MappingPlugin):
         except SourceError as exc:
             return found, ['%s So www_setting is null; give serverpilot_www explicitly.' % exc.msg]
         return found, []
+
+    def integration(self, session, read):
+        sql, args = integration_query(read)
+        rows = session.rows((sql, args), 'integration', "Ultimate Multisite's host integrations (%s in %s)"
+                            % (INTEGRATIONS_KEY, table(read.prefix, 'sitemeta')))
+        switch = next((row['meta_value'] for row in rows if row['meta_key'] == INTEGRATIONS_KEY), None)
+        stored = sorted(set(row['meta_key'] for row in rows if row['meta_key'] != INTEGRATIONS_KEY))
+        found = {'plugin_integration': None, 'plugin_credentials_stored': stored}
+        try:
+            found['plugin_integration'] = integration_switch(switch)
+        except ValueError as exc:
+            return found, ['The network option %s is not PHP-serialized data this reader can parse (%s), so whether '
+                           "Ultimate Multisite's ServerPilot integration is on is unknown (plugin_integration is "
+                           'null): look at %s.' % (INTEGRATIONS_KEY, exc, SWITCH)]
+        if found['plugin_integration']:
+            return found, ["Ultimate Multisite's ServerPilot integration is switched on: the plugin writes the app's "
+                           'domain list too, adding each mapped domain and its www. form on every mapping by its own '
+                           'rule, so with another serverpilot_www rule the two would add and remove the same names '
+                           'in turn. Switch it off under %s, once this collection keeps the app.' % SWITCH]
+        return found, []
+
+
+def php_true(value):
+    """PHP's (bool) of an unserialized value: an empty array is false too."""
+    if isinstance(value, (dict, list)):
+        return bool(value)
+    return php.to_bool(value)
+
+
+def integration_switch(meta_value):
+    """Whether the ServerPilot integration is on, as the plugin decides it from the option's value (None: never
+    saved, the plugin's default []); raises ValueError for a value it cannot parse."""
+    if meta_value is None:
+        return False
+    switches = php.unserialize(meta_value)
+    if not isinstance(switches, dict):  # isset() on anything but an array of switches finds no switch
+        return False
+    return php_true(switches.get(INTEGRATION_ID, False))
+
+
+def integration_query(read):
+    """The switches' row and the names (never the values) of the credential options, one SELECT."""
+    return ("SELECT meta_key, CASE WHEN meta_key = %%s THEN meta_value END AS meta_value FROM `%s` "
+            "WHERE site_id = %%s AND (meta_key = %%s OR meta_key LIKE %%s) ORDER BY meta_id DESC"
+            % table(read.prefix, 'sitemeta'),
+            [INTEGRATIONS_KEY, read.network, INTEGRATIONS_KEY, CREDENTIAL_KEY_PREFIX.replace('_', '\\_') + '%'])
 
 
 def settings_query(read):

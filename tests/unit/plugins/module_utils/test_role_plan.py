@@ -125,7 +125,7 @@ def test_the_result_of_a_run_where_steps_did_not_run():
     assert role_plan.result('app1', sync={'skipped': True}) == dict(
         app_id='app1', app_name=None, source=None, mapped_domains=None, domains=None, added=[], removed=[], ssl=None,
         uncovered_domains=[], health=[], summary={}, health_failure=None, health_from=None, failure=None,
-        stopped_at=None, error_kind=None, history={}, capacity=None,
+        stopped_at=None, error_kind=None, history={}, capacity=None, plugin_integration=None, credentials_from=None,
         changes={'newly_failing': {'count': 0, 'first': []}, 'recovered': {'count': 0, 'first': []},
                  'long_standing': {'count': 0, 'first': []}})
 
@@ -200,3 +200,14 @@ def test_history_from_the_fact_cache_or_else_the_last_report():
     again = role_plan.result('app1', health=health, previous=previous, now='2026-12-01T00:00:00Z')
     assert again['health'][0]['since'] == '2026-11-20T00:00:00Z' and again['health'][0]['change'] is None
     assert again['health'][0]['failing_days'] == 11.0
+
+
+def test_the_result_says_where_the_credentials_came_from_and_whether_the_plugin_writes_too_never_a_key():
+    mapped = {'domains': ['a.test'], 'source': 'ultimate_multisite', 'plugin_integration': True}
+    credentials = {'client_id': 'cid', 'api_key': 'the-key', 'app_id': 'app1',
+                   'credentials_from': {'client_id': 'given', 'api_key': 'wp_config /w/wp-config.php '
+                                        '(WU_SERVER_PILOT_API_KEY, line 3)', 'app_id': 'given'}}
+    found = role_plan.result('app1', mapped=mapped, credentials=credentials)
+    assert found['plugin_integration'] is True and found['credentials_from'] == credentials['credentials_from']
+    assert 'the-key' not in repr(found) and 'cid' not in repr(found)
+    assert role_plan.result('app1', credentials={'skipped': True})['credentials_from'] is None

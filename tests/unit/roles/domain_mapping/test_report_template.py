@@ -16,7 +16,7 @@ def render(**result):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined)
     base = {'summary': {'ok': 1, 'dns_elsewhere': 1}, 'health': [], 'health_failure': None, 'failure': None,
             'stopped_at': None, 'added': [], 'removed': [], 'health_from': None, 'app_name': None, 'ssl': None,
-            'source': None}
+            'source': None, 'plugin_integration': None, 'credentials_from': None}
     base.update(result)
     return env.get_template('report.html.j2').render(serverpilot_app_id='app<1>', serverpilot_result=base,
                                                      domain_mapping_report_time='2026-12-02T03:00:00Z')
@@ -58,3 +58,10 @@ def test_the_report_is_titled_by_the_apps_name_and_says_its_ssl_source_and_sites
     assert 'Domain health of app net&lt;work&gt; (app&lt;1&gt;)' in page
     assert 'SSL: AutoSSL on, ForceSSL off.' in page and "Names read from the network's database (ultimate_multisite)" in page
     assert '<td>7</td>' in page
+
+
+def test_two_writers_and_where_the_credentials_came_from_are_said_escaped():
+    page = render(plugin_integration=True, credentials_from={'api_key': 'wp_config /w<x>/wp-config.php (line 3)'})
+    assert 'Two writers' in page and 'Host Integrations' in page
+    assert 'api_key from wp_config /w&lt;x&gt;/wp-config.php (line 3).' in page
+    assert 'Two writers' not in render(plugin_integration=False)
