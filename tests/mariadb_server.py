@@ -159,13 +159,19 @@ class MariaDB:
         self.base = base
         self.datadir = os.path.join(base, 'data')
         self.socket = os.path.join(base, 'mysqld.sock')
+        # its own temporary directory: at the shared /tmp, two set-ups at once (two pytest workers, another suite)
+        # clash on the installer's temporary tables ("Could not remove temporary table '/tmp/#sql-temptable-...'")
+        self.tmpdir = os.path.join(base, 'tmp')
         self.port = _free_port()
         self.process = None
 
     def start(self):
         user = ['--user=root'] if os.geteuid() == 0 else []
+        os.makedirs(self.tmpdir, exist_ok=True)
+        # the installer passes --tmpdir on to the server it bootstraps with
         done = subprocess.run([_binary('mariadb-install-db', 'mysql_install_db'), '--no-defaults',
-                               '--datadir=' + self.datadir, '--auth-root-authentication-method=socket',
+                               '--datadir=' + self.datadir, '--tmpdir=' + self.tmpdir,
+                               '--auth-root-authentication-method=socket',
                                '--skip-test-db'] + user, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError('mariadb-install-db failed (%d): %s' % (done.returncode, (done.stdout + done.stderr)[-3000:]))
@@ -175,7 +181,8 @@ class MariaDB:
         """Start the server again on its data directory and port (after stop()): a database back from an outage."""
         user = ['--user=root'] if os.geteuid() == 0 else []
         self.process = subprocess.Popen(
-            [_binary('mariadbd', 'mysqld'), '--no-defaults', '--datadir=' + self.datadir, '--socket=' + self.socket,
+            [_binary('mariadbd', 'mysqld'), '--no-defaults', '--datadir=' + self.datadir, '--tmpdir=' + self.tmpdir,
+             '--socket=' + self.socket,
              '--port=%d' % self.port, '--bind-address=127.0.0.1', '--skip-name-resolve',
              '--pid-file=' + os.path.join(self.base, 'mysqld.pid'),
              '--log-error=' + os.path.join(self.base, 'error.log')] + user,
