@@ -70,3 +70,22 @@ def test_the_poll_benchmark_measures_the_reader_now_and_before(tmp_path, mariadb
     now = [r for r in rows if r['reader'] == 'now']
     assert [r['sites'] for r in now] == [20, 60] and all(r['queries'] == 5 for r in now)
     assert all(r['cpu_ms'] >= 0 and r['rows'] >= r['sites'] for r in rows)
+
+
+def test_the_controller_benchmark_runs_both_ways_with_the_same_calls(tmp_path):
+    """benchmarks/controller.py, smallest: the same API calls in the controller and as a module."""
+    output = tmp_path / 'controller.json'
+    proc = subprocess.run([sys.executable, os.path.join(REPO, 'benchmarks', 'controller.py'), '--repeats', '1',
+                           '--latency', '0', '--apps', '2', '--output', str(output)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = json.loads(output.read_text())
+    assert [results['one_task']['paths'][path]['calls'] for path in ('controller', 'module')] == [1, 1]
+    assert [results['role_noop']['paths'][path]['calls'] for path in ('controller', 'module')] == [5, 5]
+    assert results['change']['ways']['controller']['calls'] == results['change']['ways']['module']['calls'] == {
+        'GET': 3, 'POST': 1}
+    rows = results['many_apps']['rows']
+    assert sorted((row['path'], row['forks']) for row in rows) == [
+        ('controller', 1), ('controller', 10), ('module', 1), ('module', 10)]
+    assert all(row['calls_per_app'] <= 1.5 and row['peak_memory_mib'] > 0 for row in rows)  # a no-op: one GET each
+    assert '| one serverpilot_app_domains no-op task (s) |' in results['table']
