@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every check the project has: ansible-lint, changelog lint, collection build,
-# ansible-test sanity, then pytest (unit and integration) last.
+# Every check the project has: ansible-lint, changelog lint, collection build, ansible-test sanity,
+# antsibull-docs lint, the role's molecule scenario, then pytest (unit and integration) last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

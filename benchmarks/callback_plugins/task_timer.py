@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark-only callback: appends each task's name and wall time as one JSON line to $TASK_TIMES_FILE."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = '''
 name: task_timer
 type: aggregate

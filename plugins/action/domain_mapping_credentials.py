@@ -6,10 +6,6 @@
 the controller's process - the file is read where the task runs (fetched from another host by
 ansible.builtin.slurp, inside this action), and the API key goes nowhere but this task's censored result."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import base64
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator

@@ -5,10 +5,6 @@
 """domain_mapping_report in the controller's process when its task runs there; else the module
 (plugin_utils/in_controller.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.modules import domain_mapping_report
 from ansible_collections.multisite.serverpilot.plugins.plugin_utils.in_controller import ControllerAction
 

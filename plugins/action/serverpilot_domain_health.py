@@ -4,10 +4,6 @@
 
 """serverpilot_domain_health in the controller's process when its task runs there; else the module (plugin_utils/in_controller.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.modules import serverpilot_domain_health
 from ansible_collections.multisite.serverpilot.plugins.plugin_utils.in_controller import ControllerAction
 

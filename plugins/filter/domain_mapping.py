@@ -4,10 +4,6 @@
 
 """The domain_mapping role's planning step, as filters: the decisions live in module_utils/role_plan.py."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 
 import yaml

@@ -9,10 +9,6 @@ The API allows one kind of SSL change per call: ``{"auto": true}``, ``{"force": 
 certificate is installed. Nothing here talks to the API or to Ansible.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 DELETE = 'delete_ssl'

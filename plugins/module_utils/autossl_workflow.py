@@ -10,10 +10,6 @@ because the first try already took effect is recognised by reading the app.
 A later step always waits for the action of the one before it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import autossl
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, ServerPilotError
 

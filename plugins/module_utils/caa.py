@@ -10,10 +10,6 @@ would issue for the name through ServerPilot's AutoSSL (an HTTP-01 challenge, Se
 and if not, which record stops it and what to change. Tests call it with plain values.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 ISSUER = 'letsencrypt.org'  # the issuer-domain-name Let's Encrypt matches, exactly

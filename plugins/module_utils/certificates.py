@@ -11,10 +11,6 @@ connects only to the server's own addresses, never where a customer's DNS points
 ServerPilot; a generic certificate probe is ``community.crypto.get_certificate``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import os
 import socket

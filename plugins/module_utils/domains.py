@@ -8,10 +8,6 @@ Nothing here talks to the API or to Ansible, so unit tests call every rule
 with plain values.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import functools
 import ipaddress
 import re

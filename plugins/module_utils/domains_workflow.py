@@ -17,10 +17,6 @@ Talks to the API only through the client it is given, so tests drive it with
 a small fake client.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, ServerPilotError
 

@@ -9,10 +9,6 @@ playbooks decide on a word (``until: result.error_kind != 'autossl_unavailable'`
 and never on message text. Imports nothing, so the pure rules can raise it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 
 # kind -> what it means; each module's RETURN documents this list.

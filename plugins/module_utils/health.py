@@ -8,10 +8,6 @@ The probes (DNS, one TLS handshake) run first, elsewhere; everything here takes
 their results as plain values, so tests call it without a network.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
 
 OK = 'ok'

@@ -12,10 +12,6 @@ chose. Waiting re-checks only ``pending`` domains, the only ones that can still
 become ``ok`` without anyone acting.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import time
 

@@ -9,10 +9,6 @@ Pure: the last run's history ({name: {'status', 'since'}}) and this run's health
 report directory) is the role's business.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, health

@@ -9,10 +9,6 @@ wordpress_db.read) and the shaping of rows into domains are written once here; w
 lives in mapping_plugins/, one small class each.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, php
 from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import (

@@ -9,10 +9,6 @@ loops: read (mapping_sources.read_from, the module's own reader), ask these
 rules, put the event, sleep. Nothing here touches a database or asyncio.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import random
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator

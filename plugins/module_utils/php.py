@@ -9,10 +9,6 @@ the web server's, so an expression (``getenv(...) ?: 'wp_'``) is never evaluated
 the caller refuses it unless the operator gave the setting explicitly.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 

@@ -9,10 +9,6 @@ Pure: the file's text, what the run was given and the account's apps in; the val
 or a refusal that says what to set instead. No message ever holds a value.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php

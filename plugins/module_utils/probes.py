@@ -8,10 +8,6 @@ Probes gather facts and decide nothing; health.classify decides. Many names
 are probed at once, bounded by ``concurrency``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import threading
 from concurrent.futures import ThreadPoolExecutor

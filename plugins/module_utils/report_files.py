@@ -5,10 +5,6 @@
 """A run's report files, each written whole or not at all: a reader (the operator, AWX, a monitor) sees the last
 report or this one, never half of one."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import tempfile
 

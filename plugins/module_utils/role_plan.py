@@ -10,21 +10,12 @@ database is read, what each step is given, and ``result`` builds the role's
 values, so unit tests call them without Ansible.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, history as names_history
 from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_keys
 
 # keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
 EVERY_IP = ['0.0.0.0/0', '::/0']
-
-# the role variables plan() reads, without their serverpilot_ prefix
-SETTINGS = ('domains', 'domains_state', 'domains_exclusive', 'www', 'www_skip_under', 'keep', 'keep_ip_addresses',
-            'max_removals', 'max_removals_percent', 'source_may_be_empty', 'required_domains', 'database')
-
 
 # Role variables that said a second time what serverpilot_database says, and where each lives now.
 RETIRED = {'serverpilot_source': 'source', 'serverpilot_network_id': 'network_id'}
@@ -90,7 +81,9 @@ def _www_skip_under(settings, mapped):
 
 
 def plan(settings, mapped=None):
-    """What the role's steps are given, from its variables (``settings``, keys SETTINGS) and the database's read.
+    """What the role's steps are given, from its variables (``settings``: the role's serverpilot_* variables
+    without the prefix - domains, domains_state, domains_exclusive, www, www_skip_under, keep, keep_ip_addresses,
+    max_removals, max_removals_percent, source_may_be_empty, required_domains, database) and the database's read.
 
     ``mapped`` is multisite_domains_info's result when ``settings['database']``
     is set, else None. Returns a dict:

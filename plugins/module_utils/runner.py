@@ -13,10 +13,6 @@ recorded, so a failure after a write still says it changed the app), the diff
 only when asked for, and closing the session.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import importlib
 import traceback
 
@@ -86,8 +82,7 @@ def serverpilot_argument_spec(app=False, credentials_required=True):
 
 def build_client(options):
     """The ServerPilot client from the shared options (a module's params or the inventory's), checked once."""
-    check_libraries(['requests'])
-    # imported here: api.py needs requests, and a module without it must fail above, not at import
+    check_libraries(['requests'])  # says which package is missing, before any use of it
     from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotClient
     missing = [name for name in ('client_id', 'api_key') if not options.get(name)]
     if missing:

@@ -1,13 +1,13 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, multisite.serverpilot contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The network's WordPress database, read and never written: where to connect (options, the settings of a
 wp-config.php, the MySQL option file), one read-only session that reads every table of a run in one consistent
 snapshot, and MySQL's errors turned into what the operator checks.
 
 The mapping reader (mapping_sources.py) reads through ``read``; PHP text is parsed in php.py.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import configparser
 import os

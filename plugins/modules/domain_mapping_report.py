@@ -3,10 +3,6 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: domain_mapping_report
 short_description: Write a run's report files, each whole or not at all

@@ -3,10 +3,6 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: multisite_domains_info
 short_description: Read the mapped domains of a WordPress multisite network from its database, whichever plugin maps them

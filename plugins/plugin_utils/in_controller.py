@@ -24,10 +24,6 @@ the task's arguments, check mode, ``--diff``, warnings, and ``no_log``: every va
 masked in the result, ``invocation`` included, as AnsibleModule masks it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import contextlib
 import importlib
 import os

@@ -4,10 +4,6 @@
 
 """The mapping plugins the reader knows, one file each; a new plugin is a new file and its line here."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins import (
     dark_matter, mercator, ultimate_multisite, wordpress, wpmu_domain_mapping, wpmudev_domain_mapping)
 

@@ -8,10 +8,6 @@ A plugin is one small class: its table, the columns that identify it, its query,
 reader (mapping_sources.py) loops over them and never asks which one it holds. Pure: no database library.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php

@@ -6,10 +6,6 @@
 type (1 a domain of the site, 2 a media domain, which a CDN serves). DM_Domain casts every column as PHP does,
 so a NULL type is 0: not a media domain."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import DomainMappingTable
 

@@ -5,10 +5,6 @@
 """Mercator (Human Made; also bundled by WP Ultimo 1.x): check_table() in mercator.php creates the shared
 {prefix}domain_mapping shape, and a row is mapped while active = 1. It has no primary domain."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import DomainMappingTable
 
 

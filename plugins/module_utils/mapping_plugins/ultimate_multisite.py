@@ -5,10 +5,6 @@
 """Ultimate Multisite (and WP Ultimo 2.x): {prefix}wu_domain_mappings (per network since 2.4.8), its stages, and
 the network's own www. rule in its settings row."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (

@@ -6,10 +6,6 @@
 network's domain nor a name under it. Its rows are the sites themselves; spam, deleted and archived sites are
 not served."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import (
     MappingPlugin, only_blogs)

@@ -5,10 +5,6 @@
 """WPMU Domain Mapping (Donncha O Caoimh): maybe_create_db() creates Mercator's very shape, but every row is
 mapped and active = 1 marks the site's primary domain."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import DomainMappingTable
 

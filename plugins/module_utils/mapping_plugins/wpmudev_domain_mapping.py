@@ -5,10 +5,6 @@
 """WPMU DEV Domain Mapping: Domainmap_Module_System::setup_database() creates the shared shape, 4.0.3 adds
 is_primary and 4.2 scheme (0 http, 1 https, 2 both)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.multisite.serverpilot.plugins.module_utils import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plugins.base import DomainMappingTable
 
