@@ -33,6 +33,9 @@ def assigned(text):
     ('define("DB_NAME", "db_\\$suffix");', 'DB_NAME', 'db_$suffix'),
     ("const DB_USER = 'constant_user';", 'DB_USER', 'constant_user'),
     ("DEFINE('DB_USER', 'upper'); \\define('DB_NAME', 'qualified');", 'DB_USER', 'upper'),
+    # PHP's function names ignore case: every spelling defines
+    ("Define('DB_USER', 'mixed');", 'DB_USER', 'mixed'),
+    ("dEfInE('DB_NAME', 'odd');", 'DB_NAME', 'odd'),
     # WordPress's own idiom: defined here only where nothing defined it before
     ("if ( ! defined('DB_HOST') ) { define('DB_HOST', 'db:3307'); }", 'DB_HOST', 'db:3307'),
     ("define('DB_HOST', 'first'); if ( ! defined('DB_HOST') ) { define('DB_HOST', 'db:3307'); }", 'DB_HOST', 'first'),

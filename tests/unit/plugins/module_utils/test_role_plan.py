@@ -211,3 +211,12 @@ def test_the_result_says_where_the_credentials_came_from_and_whether_the_plugin_
     assert found['plugin_integration'] is True and found['credentials_from'] == credentials['credentials_from']
     assert 'the-key' not in repr(found) and 'cid' not in repr(found)
     assert role_plan.result('app1', credentials={'skipped': True})['credentials_from'] is None
+
+
+def test_an_empty_exclusive_list_plans_a_sync_that_empties_the_app_within_its_guards():
+    """domains: [] skips the sync only when not exclusive: an operator emptying an app must get a sync (the
+    removal guards then decide), never a green run that did nothing."""
+    plan = role_plan.plan(settings(domains=[], domains_exclusive=True))
+    assert plan['sync'] == dict(domains=[], state='present', exclusive=True, www='always', www_skip_under=[],
+                                keep=['0.0.0.0/0', '::/0'], max_removals=10, max_removals_percent=25)
+    assert plan['health_domains'] == [] and plan['required'] == []

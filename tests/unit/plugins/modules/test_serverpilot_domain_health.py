@@ -48,3 +48,12 @@ def test_a_missing_ca_path_is_named(tmp_path):
     missing = str(tmp_path / 'no-ca.pem')
     result = run_main(main, dict(domains=['a.example'], server_addresses=['203.0.113.10'], ca_path=missing))
     assert result['error_kind'] == 'invalid_input' and missing in result['msg']
+
+
+def test_a_required_name_missing_from_domains_is_checked_too_and_fails_the_task():
+    """Documented: a required name not in domains is checked too - used directly, not only through the role."""
+    result = run_main(main, dict(domains=['*.net.example'], required=['shop.example'], caa=False,
+                                 server_addresses=['203.0.113.10'], nameservers=['127.0.0.1:9'], connect_timeout=0.5))
+    names = dict((d['name'], d) for d in result['domains'])
+    assert sorted(names) == ['*.net.example', 'shop.example'] and names['shop.example']['required'] is True
+    assert result['failed'] and result['error_kind'] == 'health' and 'shop.example' in result['msg']
