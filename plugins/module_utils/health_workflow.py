@@ -17,8 +17,7 @@ import time
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import (
     caa, certificates, domains, health, history, probes)
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
-from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import check_bounds
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_bounds
 
 FIELDS = ('issuer', 'not_after', 'days_left')
 

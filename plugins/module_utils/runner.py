@@ -18,7 +18,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_bounds
 
 # The name pip installs -> the name Python imports.
 LIBRARIES = {
@@ -29,20 +29,6 @@ LIBRARIES = {
     'PyMySQL': 'pymysql',
     'dnspython': 'dns.resolver',
 }
-
-
-def check_bounds(values, at_least=(), above=(), at_most=()):
-    """Refuse the first option out of bounds: ``at_least``, ``above`` and ``at_most`` are (option, bound) pairs; an
-    option not given (None) is left to its module, but for ``above``."""
-    for option, least in at_least:
-        if values.get(option) is not None and values[option] < least:
-            raise CollectionError('%s must be %s.' % (option, '0 or more' if least == 0 else 'at least %s' % least))
-    for option, most in at_most:
-        if values.get(option) is not None and values[option] > most:
-            raise CollectionError('%s must be at most %s.' % (option, most))
-    for option, bound in above:
-        if values.get(option) is None or values[option] <= bound:
-            raise CollectionError('%s must be %s.' % (option, 'a positive number' if bound == 0 else 'above %s' % bound))
 
 
 def check_libraries(names):

@@ -211,8 +211,8 @@ external_changes:
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.domains_workflow import sync_domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
-    check_bounds, run_module, serverpilot_argument_spec)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import check_bounds
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module, serverpilot_argument_spec
 
 
 def work(run):

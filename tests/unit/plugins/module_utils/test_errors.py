@@ -33,3 +33,21 @@ def test_a_source_error_says_what_and_which_part():
     assert error.kind == 'source' and error.source_kind == 'lock'
     assert error.details() == {'source_error': 'lock', 'source_part': 'sites'}
     assert errors.SourceError('table', 'no table').details() == {'source_error': 'table'}
+
+
+@pytest.mark.parametrize('values, at_least, above, words', [
+    ({'retries': -1}, [('retries', 0)], [], 'retries must be 0 or more.'),
+    ({'port': 0}, [('port', 1)], [], 'port must be at least 1.'),
+    ({'timeout': 0}, [], [('timeout', 0)], 'timeout must be a positive number.'),
+    ({'timeout': None}, [], [('timeout', 0)], 'timeout must be a positive number.'),
+    ({'wait': 5}, [], [('wait', 5)], 'wait must be above 5.'),
+])
+def test_check_bounds_refuses(values, at_least, above, words):
+    with pytest.raises(errors.CollectionError) as info:
+        errors.check_bounds(values, at_least=at_least, above=above)
+    assert info.value.kind == 'invalid_input' and info.value.msg == words
+
+
+def test_check_bounds_passes_the_bounds_themselves_and_leaves_unset_options_alone():
+    errors.check_bounds({'retries': 0, 'port': 1, 'timeout': 0.1, 'max_removals': None},
+                        at_least=[('retries', 0), ('port', 1), ('max_removals', 0)], above=[('timeout', 0)])

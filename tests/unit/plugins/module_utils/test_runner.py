@@ -1,29 +1,11 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one module flow's plain parts: option bounds, package checks, the client's refusals."""
+"""The one module flow's plain parts: package checks, the client's refusals."""
 
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import runner
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
-
-
-@pytest.mark.parametrize('values, at_least, above, words', [
-    ({'retries': -1}, [('retries', 0)], [], 'retries must be 0 or more.'),
-    ({'port': 0}, [('port', 1)], [], 'port must be at least 1.'),
-    ({'timeout': 0}, [], [('timeout', 0)], 'timeout must be a positive number.'),
-    ({'timeout': None}, [], [('timeout', 0)], 'timeout must be a positive number.'),
-    ({'wait': 5}, [], [('wait', 5)], 'wait must be above 5.'),
-])
-def test_check_bounds_refuses(values, at_least, above, words):
-    with pytest.raises(CollectionError) as info:
-        runner.check_bounds(values, at_least=at_least, above=above)
-    assert info.value.kind == 'invalid_input' and info.value.msg == words
-
-
-def test_check_bounds_passes_the_bounds_themselves_and_leaves_unset_options_alone():
-    runner.check_bounds({'retries': 0, 'port': 1, 'timeout': 0.1, 'max_removals': None},
-                        at_least=[('retries', 0), ('port', 1), ('max_removals', 0)], above=[('timeout', 0)])
 
 
 def test_a_missing_library_is_named_with_its_pip_name(monkeypatch):
