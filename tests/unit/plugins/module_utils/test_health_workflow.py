@@ -49,8 +49,10 @@ class Clock:
         self.now += seconds
 
 
-def facts():
-    return health_workflow.AppFacts(listed={'new.example', 'broken.example'}, covered=set(), server_addresses=[SERVER])
+def facts(covered=()):
+    return health_workflow.AppFacts(listed={'new.example', 'broken.example', 'left.example', 'good.example'},
+                                    covered=set(covered),
+                                    server_addresses=[SERVER])
 
 
 def test_a_probe_that_raises_is_that_names_result_only():
@@ -88,3 +90,35 @@ def test_a_wait_that_can_read_the_api_goes_on_until_the_deadline():
                                          sleep=clock.sleep, clock=clock, handshake=handshake)
     assert clock.sleeps == [5, 5, 2] and entries[0]['status'] == health.PENDING
     assert 'could not be read again' not in entries[0]['reason']
+
+
+def test_the_wait_rechecks_only_pending_names_and_ends_as_soon_as_none_is_pending():
+    """Two names: one a customer's DNS keeps elsewhere, one being issued. Re-checks go only to the pending one, and
+    the wait ends at the check where ServerPilot covers it - not at the deadline (600 s)."""
+    clock, handshakes, reads = Clock(), [], []
+
+    class Elsewhere(Resolver):
+        def resolve(self, name, rdtype, search=False):
+            if name == 'left.example' and rdtype == 'A':
+                return [Record('198.51.100.7')]
+            return super(Elsewhere, self).resolve(name, rdtype, search)
+
+    def counted(name, address, port=443, timeout=1, ca_path=None, describe_failure=True):
+        handshakes.append(name)
+        return {'domain': name, 'valid': True, 'issuer': 'Test CA', 'not_after': '2027-02-01T00:00:00Z',
+                'days_left': 58, 'lifetime_days': 90.0} if name == 'good.example' or len(reads) >= 2 \
+            else handshake(name, address)
+
+    def refresh():
+        reads.append(1)  # the second read sees AutoSSL covering the name
+        return facts(covered=('good.example', 'new.example') if len(reads) >= 2 else ('good.example',))
+
+    entries = health_workflow.run_health(['left.example', 'good.example', 'new.example'], Elsewhere(),
+                                         facts(covered=('good.example',)), dict(OPTIONS, caa=False), refresh,
+                                         sleep=clock.sleep, clock=clock, handshake=counted)
+    by_name = dict((e['name'], e['status']) for e in entries)
+    assert by_name == {'left.example': health.DNS_ELSEWHERE, 'good.example': health.OK, 'new.example': health.OK}
+    assert clock.sleeps == [5, 5] and len(reads) == 2  # ended at once, far from the 600 s deadline
+    # only the pending name is checked again: once at first, then at each of the two re-checks
+    assert handshakes.count('new.example') == 3 and handshakes.count('good.example') == 1
+    assert 'left.example' not in handshakes  # never a handshake where a customer points
