@@ -346,3 +346,22 @@ def test_the_signs_query_is_the_networks_own():
     sql, args = ms.signs_query(Read('net_', 2))
     assert '`net_sitemeta`' in sql and args[0] == 2 and 'active_sitewide_plugins' in args
     assert 'wp-ultimo_v2_settings' in args and 'dm_ipaddress' in args
+
+
+def test_with_active_only_false_the_sites_own_addresses_are_still_the_live_sites_only():
+    """active_only=false widens the plugin's mappings to inactive ones; a site's own address is a custom domain
+    only while WordPress serves the site, so an archived, spam or deleted site's address is never kept."""
+    queries = []
+
+    class Recording(FakeSession):
+        def rows(self, query, part, about):
+            queries.append((part, query))
+            return FakeSession.rows(self, query, part, about)
+    ms.read_network(Recording(WPMUDEV_TABLES, dict(PLUGIN_ROWS, wp_blogs=SITES)), 'auto', Read('wp_', active_only=False))
+    mappings_sql = [q for part, q in queries if part == 'mappings'][0][0]
+    sites_sql, sites_args = [q for part, q in queries if part == 'sites'][0]
+    assert 'active = 1' not in mappings_sql  # the plugin's inactive mappings are read, as asked
+    where = sites_sql.split(' WHERE ')[1]
+    for flag in ('archived', 'spam', 'deleted'):
+        assert '%s = %%s' % flag in where  # the sites: live ones only, whatever active_only says
+    assert sites_args.count('0') == 3
