@@ -12,6 +12,7 @@ import functools
 import ipaddress
 import re
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils.addresses import ip_entry, is_ip
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
@@ -64,18 +65,6 @@ def _to_ascii_label(label):
         return idna.encode(label, uts46=True).decode('ascii')
     except (idna.IDNAError, UnicodeError) as exc:
         raise ValueError("has a label '%s' that is not a valid internationalised name (%s)" % (label, exc))
-
-
-def ip_entry(text):
-    """The canonical form of an IP address entry (compressed IPv6), or None when ``text`` is not one."""
-    try:
-        return str(ipaddress.ip_address(text.strip().strip('[]')))
-    except ValueError:
-        return None
-
-
-def is_ip(name):
-    return ip_entry(name) is not None
 
 
 def normalise_name(raw):
@@ -194,19 +183,6 @@ def is_main_only(name):
     if len(labels) <= 2:
         return True
     return len(labels) == 3 and '.' + '.'.join(labels[-2:]) in MAIN_ONLY_SUFFIXES
-
-
-def split_host(value):
-    """'host', 'host:rest', '[v6]' or '[v6]:rest' -> (host, rest or None); a bare IPv6 address is all host.
-    The one home of host:port parsing (a nameserver, WordPress's DB_HOST with its port or socket)."""
-    text = str(value or '').strip()
-    if text.startswith('['):
-        host, dummy, rest = text[1:].partition(']')
-        return host, rest[1:] if rest.startswith(':') else None
-    if text.count(':') == 1:
-        host, rest = text.split(':')
-        return host, rest
-    return text, None
 
 
 def is_under(name, parents):

@@ -8,7 +8,7 @@ The probes (DNS, one TLS handshake) run first, elsewhere; everything here takes
 their results as plain values, so tests call it without a network.
 """
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils import addresses
 
 OK = 'ok'
 EXPIRING = 'expiring'
@@ -42,7 +42,7 @@ _NO_ANSWER = ('connection refused', 'timeout', 'TLS handshake failed')
 
 def normalise_address(value):
     """An IP address in its canonical text form (compressed IPv6); raises ValueError for anything else."""
-    address = domains.ip_entry(str(value))
+    address = addresses.ip_entry(str(value))
     if address is None:
         raise ValueError('%r is not an IP address' % (value,))
     return address
@@ -50,7 +50,7 @@ def normalise_address(value):
 
 def checkable(name):
     """Whether a handshake can check ``name``: not a wildcard, not an IP address."""
-    return not name.startswith('*.') and not domains.is_ip(name)
+    return not name.startswith('*.') and not addresses.is_ip(name)
 
 
 def handshake_address(addresses, server_addresses):

@@ -12,7 +12,7 @@ import copy
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import caa, domains, health
+from ansible_collections.multisite.serverpilot.plugins.module_utils import addresses, caa, health
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 try:
@@ -25,7 +25,7 @@ except ImportError:
 
 def parse_nameserver(value):
     """'IP' or 'IP:port' (an IPv6 address with a port in brackets: '[::1]:53') -> (address, port)."""
-    address, port = domains.split_host(value)
+    address, port = addresses.split_host(value)
     port = 53 if port is None else port
     try:
         return health.normalise_address(address), int(port)

@@ -12,7 +12,7 @@ The mapping reader (mapping_sources.py) reads through ``read``; PHP text is pars
 import configparser
 import os
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, php
+from ansible_collections.multisite.serverpilot.plugins.module_utils import addresses, php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 
 try:
@@ -103,7 +103,7 @@ def wp_config_settings(path, params, found=None):
 
 def parse_db_host(value):
     """WordPress's DB_HOST forms: host, host:port, host:/path/to/socket, [v6]:port."""
-    host, rest = domains.split_host(value)
+    host, rest = addresses.split_host(value)
     port = int(rest) if rest and rest.isdigit() else None
     socket = rest if rest and rest.startswith('/') else None
     return {'host': host or None, 'port': port, 'unix_socket': socket}

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, probes
+from ansible_collections.multisite.serverpilot.plugins.module_utils import probes
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 
@@ -23,15 +23,6 @@ def test_a_nameserver_that_is_no_address_is_refused(value):
     with pytest.raises(CollectionError) as info:
         probes.parse_nameserver(value)
     assert 'is not an IP address with an optional port' in info.value.msg
-
-
-@pytest.mark.parametrize('value, expected', [
-    ('db.example.net', ('db.example.net', None)), ('db:3307', ('db', '3307')),
-    ('localhost:/run/m.sock', ('localhost', '/run/m.sock')),
-    ('[::1]:3306', ('::1', '3306')), ('[::1]', ('::1', None)), ('::1', ('::1', None)), (None, ('', None)),
-])
-def test_split_host_is_the_one_host_port_rule(value, expected):
-    assert domains.split_host(value) == expected
 
 
 def test_a_resolver_asks_only_the_given_servers_on_their_one_port():
