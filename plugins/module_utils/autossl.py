@@ -24,7 +24,7 @@ class SSLDecisionError(CollectionError, ValueError):
     """A wish that cannot be met from this state; the message says what to do."""
 
 
-def check_wish(state, force_ssl=None):
+def refuse_impossible_request(state, force_ssl=None):
     """Refuse a wish no app could meet, whatever its SSL: called before anything is read, and by decide."""
     if state not in ('present', 'absent'):
         raise SSLDecisionError("state must be 'present' or 'absent', got %r" % state)
@@ -67,7 +67,7 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
     Raises SSLDecisionError before any write when the wish cannot be met, so a
     custom certificate is never deleted unless AutoSSL can take its place.
     """
-    check_wish(state, force_ssl)
+    refuse_impossible_request(state, force_ssl)
     steps, warnings, waiting = [], [], False
     auto, force, custom = bool(ssl.get('auto')), bool(ssl.get('force')), bool(ssl.get('custom_cert'))
     available = bool((autossl or {}).get('available'))

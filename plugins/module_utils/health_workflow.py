@@ -70,13 +70,13 @@ class AppFacts:
         return cls(listed, covered, [health.normalise_address(a) for a in server_addresses], other_apps), app
 
 
-def _knows(collection, name):
+def _in_or_unknown(collection, name):
     return None if collection is None else name in collection
 
 
 def check_one(name, dns_facts, facts, options, handshake=certificates.check):
     """Classify one name from its DNS facts, making at most the handshakes it needs."""
-    listed, covered = _knows(facts.listed, name), _knows(facts.covered, name)
+    listed, covered = _in_or_unknown(facts.listed, name), _in_or_unknown(facts.covered, name)
     certificate = None
     if health.checkable(name):
         addresses = dns_facts['a'] + dns_facts['aaaa']
@@ -107,7 +107,7 @@ def _entry(name, status, reason, facts, options, addresses=(), points=None, cert
         reason += (' It is also on app(s) %s: ServerPilot sends its requests to the app whose name sorts first, so '
                    'one of them never sees them; remove it where it does not belong.' % ', '.join(other_apps))
     entry = {'name': name, 'status': status, 'reason': reason, 'other_apps': other_apps, 'addresses': list(addresses),
-             'points_to_server': points, 'listed': _knows(facts.listed, name), 'covered': _knows(facts.covered, name),
+             'points_to_server': points, 'listed': _in_or_unknown(facts.listed, name), 'covered': _in_or_unknown(facts.covered, name),
              'required': name in options['required']}
     entry.update((field, certificate.get(field) if certificate else None) for field in FIELDS)
     entry.update(caa_allows=None, dnssec=None, lifetime_days=None, renew_by=None)

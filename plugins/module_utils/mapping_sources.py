@@ -20,14 +20,14 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_plug
 
 SOURCES = tuple(plugin.name for plugin in PLUGINS)
 # the sites' own addresses, read beside every plugin that maps them: the source whose rows are the sites
-SITES = next(plugin for plugin in PLUGINS if plugin.lists_sites)
+SITE_ADDRESSES = next(plugin for plugin in PLUGINS if plugin.lists_sites)
 
 
-def _either(plugins):
+def _source_options(plugins):
     return ' or '.join('source: %s' % plugin.name for plugin in plugins)
 
 
-def _titles(plugins):
+def _plugin_titles(plugins):
     return ' or '.join(plugin.title for plugin in plugins)
 
 
@@ -67,7 +67,7 @@ def fitting(found, read):
             raise SourceError('shape', '%s has %s, so it is no mapping table this reader knows (columns: %s). Check '
                                        'table_prefix, or name the source the network uses.'
                               % (name, 'no %s column' % ', '.join(missing) if missing else 'no column set of %s'
-                                 % _titles(same), ', '.join(sorted(found[name]))), part='tables')
+                                 % _plugin_titles(same), ', '.join(sorted(found[name]))), part='tables')
         candidates.append((which, name))
     return candidates
 
@@ -121,8 +121,8 @@ def detect(found, read, seen=None):
     if len(candidates) > 1:
         raise SourceError('ambiguous', 'Several mapping sources exist: %s. A migration often leaves the old '
                                        "plugin's table behind; name the one the network uses now (%s)."
-                          % ('; '.join('%s (%s)' % (_titles(c), t) for c, t in candidates),
-                             _either([p for c, t in candidates for p in c])), part='tables')
+                          % ('; '.join('%s (%s)' % (_plugin_titles(c), t) for c, t in candidates),
+                             _source_options([p for c, t in candidates for p in c])), part='tables')
     if candidates:
         (which, name), = candidates
         signed = [p for p in which if p.name in seen]
@@ -133,7 +133,7 @@ def detect(found, read, seen=None):
                                            'differently (%s). Name the plugin the network runs (%s).'
                               % (name, ', '.join(sorted(found[name])), ' and '.join(p.title for p in which),
                                  '; '.join('%s: active is %s' % (p.title, p.active_means) for p in which),
-                                 _either(which)), part='tables')
+                                 _source_options(which)), part='tables')
         plugin = which[0]
         others = dict((n, what) for n, what in seen.items() if n != plugin.name)
         if others:
@@ -141,7 +141,7 @@ def detect(found, read, seen=None):
                                            'mapping plugin (%s). Reading either could drop the other\'s domains; '
                                            'name the source the network uses now (%s).'
                               % (plugin.title, name, _said(others),
-                                 _either([plugin] + [BY_NAME[n] for n in sorted(others)])), part='tables')
+                                 _source_options([plugin] + [BY_NAME[n] for n in sorted(others)])), part='tables')
         extra = [c for c in plugin.extra_columns if c in found[name]]
         return plugin, 'auto: %s%s%s' % (name, ' with column %s' % extra[-1] if extra else '',
                                          ' and %s' % _said({plugin.name: seen[plugin.name]}) if plugin.name in seen
@@ -244,9 +244,9 @@ def _sites_own_domains(db, read, result, plugin):
     """custom_site_domains: live sites whose own address is a custom domain the plugin does not list (changed in
     the site's settings, or WordPress's own mapping beside the plugin's). Required like every other part: read
     as empty, these sites' domains would be removed by the exclusive sync."""
-    rows = db.rows(SITES.query(Read(read.prefix, read.network_id, True, read.blog_ids), None), 'sites',
-                   "the sites' own addresses (%s)" % SITES.table(read))
-    names = to_domains(SITES, rows, result['network_domain'])[0]
+    rows = db.rows(SITE_ADDRESSES.query(Read(read.prefix, read.network_id, True, read.blog_ids), None), 'sites',
+                   "the sites' own addresses (%s)" % SITE_ADDRESSES.table(read))
+    names = to_domains(SITE_ADDRESSES, rows, result['network_domain'])[0]
     mapped = set(result['domains'])
     unlisted = result['custom_site_domains'] = [name for name in names if name not in mapped]
     if unlisted:
@@ -254,7 +254,7 @@ def _sites_own_domains(db, read, result, plugin):
             '%d live site(s) have a custom domain of their own in %s that %s does not list (%s): WordPress serves each '
             'site at that name, so it is returned in custom_site_domains and the domain_mapping role keeps it on the '
             "app. Map it in the plugin too, or change the site's address if it is stale."
-            % (len(unlisted), SITES.table(read), plugin.title,
+            % (len(unlisted), SITE_ADDRESSES.table(read), plugin.title,
                domains.first_few(unlisted)))
 
 

@@ -134,7 +134,7 @@ def plan(settings, mapped=None):
     return dict(sync=sync, health_domains=domains.normalise(checked + required), required=required)
 
 
-def _ran(result):
+def _if_it_ran(result):
     """A registered result of a task that ran (not skipped, not absent)."""
     return result if result and not result.get('skipped') else None
 
@@ -170,10 +170,10 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     came from is kept (``credentials_from``), never a value. ``plugin_integration`` is what the read said of the
     plugin's own ServerPilot integration (true: a second writer of the app).
     """
-    mapped, sync, health = _ran(mapped), _ran(sync), _ran(health)
+    mapped, sync, health = _if_it_ran(mapped), _if_it_ran(sync), _if_it_ran(health)
     if mapped is not None and 'domains' not in mapped:
         mapped = None  # the read failed: it says nothing of the network
-    autossl = _ran(autossl_again) or _ran(autossl_first) or {}
+    autossl = _if_it_ran(autossl_again) or _if_it_ran(autossl_first) or {}
     sync = sync or {}
     health = health or {}
     health_failure = health.get('msg') if health.get('error_kind') else None
@@ -182,7 +182,7 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         app_name=health.get('app_name') or (previous or {}).get('app_name'),
         source=mapped.get('source') if mapped else None,
         plugin_integration=mapped.get('plugin_integration') if mapped else None,
-        credentials_from=(_ran(credentials) or {}).get('credentials_from'),
+        credentials_from=(_if_it_ran(credentials) or {}).get('credentials_from'),
         mapped_domains=mapped['domains'] if mapped else None,
         domains=sync.get('domains'),
         added=sync.get('added', []),

@@ -134,7 +134,7 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl import check_wish
+from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl import refuse_impossible_request
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl_workflow import sync_ssl
@@ -142,7 +142,7 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl_work
 
 def work(run):
     params = run.params
-    check_wish(params['state'], params['force_ssl'])  # before any call: a wish no app could meet reads nothing
+    refuse_impossible_request(params['state'], params['force_ssl'])  # before any call: a wish no app could meet reads nothing
     return sync_ssl(run.client, params['app_id'], state=params['state'], force_ssl=params['force_ssl'],
                     replace_custom_cert=params['replace_custom_cert'], wait=params['wait'],
                     wait_timeout=params['wait_timeout'], check_mode=run.check_mode, result=run.result)
