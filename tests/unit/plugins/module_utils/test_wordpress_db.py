@@ -186,3 +186,37 @@ def test_the_option_files_target_is_what_messages_name(tmp_path):
     assert wpdb.effective_target(settings, str(cnf)) == '10.1.2.3:3307'
     assert wpdb.effective_target(dict(settings, host='db'), str(cnf)) == 'db:3307'
     assert wpdb.effective_target(settings, None) == 'localhost:3306'
+
+
+def test_every_socket_read_and_write_is_bounded_and_a_lock_is_waited_for_half_as_long(monkeypatch):
+    """A server that accepts and never answers, or a query that never returns, cannot hang the run: the connection
+    is made with the socket's own timeouts, and the session waits for a lock half of query_timeout."""
+    connected, executed = {}, []
+
+    class Cursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, args=None):
+            executed.append(sql)
+
+    class Connection:
+        def cursor(self):
+            return Cursor()
+
+        def close(self):
+            pass
+
+    def connect(**kwargs):
+        connected.update(kwargs)
+        return Connection()
+    monkeypatch.setattr(wpdb.pymysql, 'connect', connect)
+    settings = {'host': '127.0.0.1', 'port': 3306, 'unix_socket': None, 'user': 'u', 'password': 'p',
+                'database': 'wp'}
+    assert wpdb.read(settings, lambda session: 'read', connect_timeout=4, query_timeout=12) == 'read'
+    assert (connected['connect_timeout'], connected['read_timeout'], connected['write_timeout']) == (4, 12, 12)
+    assert executed[0] == 'SET SESSION lock_wait_timeout = 6' and executed[-1] == 'ROLLBACK'
+    assert 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' in executed
