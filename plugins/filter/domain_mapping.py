@@ -47,6 +47,10 @@ def domain_mapping_variables(network):
         raise AnsibleFilterError(exc.msg)
 
 
+def domain_mapping_autossl_again(first, before=None, retries=0):
+    return role_plan.autossl_again(first, before, retries)
+
+
 def domain_mapping_fleet(hosts, app_ids, results, now):
     return history.fleet(hosts, app_ids, results, now)
 
@@ -64,4 +68,4 @@ class FilterModule(object):
     def filters(self):
         return dict(domain_mapping_plan=domain_mapping_plan, domain_mapping_read=domain_mapping_read,
                     domain_mapping_variables=domain_mapping_variables, domain_mapping_result=domain_mapping_result,
-                    domain_mapping_fleet=domain_mapping_fleet)
+                    domain_mapping_fleet=domain_mapping_fleet, domain_mapping_autossl_again=domain_mapping_autossl_again)

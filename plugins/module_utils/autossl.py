@@ -34,12 +34,10 @@ def refuse_impossible_request(state, force_ssl=None):
 
 
 class SSLPlan:
-    def __init__(self, steps, after, warnings, waiting_for_autossl):
+    def __init__(self, steps, after, warnings):
         self.steps = steps
         self.after = after
         self.warnings = warnings
-        # True when the plan enables AutoSSL although it is not available yet (only in check mode)
-        self.waiting_for_autossl = waiting_for_autossl
 
     @property
     def changed(self):
@@ -68,7 +66,7 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
     custom certificate is never deleted unless AutoSSL can take its place.
     """
     refuse_impossible_request(state, force_ssl)
-    steps, warnings, waiting = [], [], False
+    steps, warnings = [], []
     auto, force, custom = bool(ssl.get('auto')), bool(ssl.get('force')), bool(ssl.get('custom_cert'))
     available = bool((autossl or {}).get('available'))
 
@@ -81,7 +79,6 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
             if not check_mode:
                 raise SSLDecisionError(not_available_message(app_id, domains, autossl), kind='autossl_unavailable',
                                        uncovered_domains=uncovered_domains(domains, autossl))
-            waiting = True
             warnings.append('A real run would now fail: ' + not_available_message(app_id, domains, autossl))
         if custom:
             steps.append(DELETE)
@@ -101,4 +98,4 @@ def decide(app_id, ssl, autossl, domains, state, force_ssl=None, replace_custom_
         if has_ssl:
             steps.append(FORCE_ON if force_ssl else FORCE_OFF)
             force = force_ssl
-    return SSLPlan(steps, {'auto': auto, 'force': force, 'custom_cert': custom}, warnings, waiting)
+    return SSLPlan(steps, {'auto': auto, 'force': force, 'custom_cert': custom}, warnings)

@@ -134,6 +134,17 @@ def plan(settings, mapped=None):
     return dict(sync=sync, health_domains=domains.normalise(checked + required), required=required)
 
 
+def autossl_again(first, before, retries):
+    """Whether the AutoSSL step asks again: only when the first answer was "not available yet", only with tries
+    to spend, and only while a name on the app's list points at the server (``before``: the health step's look at
+    each name just before) - ServerPilot issues nothing for names whose DNS is elsewhere, so waiting for them could
+    only end in a timeout."""
+    if not retries or (_if_it_ran(first) or {}).get('error_kind') != 'autossl_unavailable':
+        return False
+    return any(entry.get('points_to_server') and entry.get('listed')
+               for entry in (_if_it_ran(before) or {}).get('domains') or [])
+
+
 def _if_it_ran(result):
     """A registered result of a task that ran (not skipped, not absent)."""
     return result if result and not result.get('skipped') else None

@@ -12,8 +12,8 @@ FILTERS = FilterModule().filters()
 
 
 def test_the_filters_are_offered():
-    assert sorted(FILTERS) == ['domain_mapping_fleet', 'domain_mapping_plan', 'domain_mapping_read',
-                               'domain_mapping_result', 'domain_mapping_variables']
+    assert sorted(FILTERS) == ['domain_mapping_autossl_again', 'domain_mapping_fleet', 'domain_mapping_plan',
+                               'domain_mapping_read', 'domain_mapping_result', 'domain_mapping_variables']
 
 
 def test_the_database_description_is_checked_key_by_key_and_host_dropped():

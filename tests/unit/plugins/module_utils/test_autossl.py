@@ -44,7 +44,7 @@ def test_decide(ssl, autossl, state, force, replace, steps, after):
     assert plan.steps == steps
     assert plan.after == after
     assert plan.changed is bool(steps)
-    assert not plan.waiting_for_autossl
+    assert not any('A real run would now fail' in warning for warning in plan.warnings)
 
 
 def test_absent_leaves_a_custom_certificate_and_says_so():
@@ -81,7 +81,6 @@ def test_not_available_with_no_domains():
 def test_check_mode_warns_instead_of_failing_while_not_available():
     plan = rules.decide('app1', NONE, NOT_AVAILABLE, DOMAINS, 'present', True, check_mode=True)
     assert plan.steps == [rules.ENABLE_AUTO, rules.FORCE_ON]
-    assert plan.waiting_for_autossl
     assert plan.warnings[0].startswith('A real run would now fail: AutoSSL is not available')
 
 

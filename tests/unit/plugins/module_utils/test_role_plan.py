@@ -220,3 +220,16 @@ def test_an_empty_exclusive_list_plans_a_sync_that_empties_the_app_within_its_gu
     assert plan['sync'] == dict(domains=[], state='present', exclusive=True, www='always', www_skip_under=[],
                                 keep=['0.0.0.0/0', '::/0'], max_removals=10, max_removals_percent=25)
     assert plan['health_domains'] == [] and plan['required'] == []
+
+
+@pytest.mark.parametrize('first, before, retries, again', [
+    ({'error_kind': 'autossl_unavailable'}, {'domains': [{'points_to_server': True, 'listed': True}]}, 20, True),
+    ({'error_kind': 'autossl_unavailable'}, {'domains': [{'points_to_server': False, 'listed': True}]}, 20, False),
+    ({'error_kind': 'autossl_unavailable'}, {'domains': [{'points_to_server': True, 'listed': False}]}, 20, False),
+    ({'error_kind': 'autossl_unavailable'}, {'domains': [{'points_to_server': True, 'listed': True}]}, 0, False),
+    ({'error_kind': 'autossl_unavailable'}, {'skipped': True}, 20, False),
+    ({'changed': True}, {'domains': [{'points_to_server': True, 'listed': True}]}, 20, False),
+    ({'skipped': True}, None, 20, False),
+])
+def test_autossl_is_asked_again_only_while_it_can_succeed(first, before, retries, again):
+    assert role_plan.autossl_again(first, before, retries) is again
