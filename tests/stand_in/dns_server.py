@@ -57,6 +57,9 @@ class Dnsmasq:
         self.caa = dict(caa or {})
         self.cnames = dict(cnames or {})  # alias -> target, for every type (dnsmasq follows it for CAA too)
         self.process = None
+        self.started = False  # once it has answered, its port is the world's: a restart keeps it
+        # a name only this server knows: ready means this server answers, not another that took the port
+        self.sentinel = 'ready-%s.invalid' % os.urandom(6).hex()
 
     @property
     def nameserver(self):
@@ -64,12 +67,24 @@ class Dnsmasq:
 
     def _write_records(self):
         with open(self.hosts_file + '.tmp', 'w') as handle:
+            handle.write('127.0.0.9 %s\n' % self.sentinel)
             for name, addresses in sorted(self.records.items()):
                 for address in addresses:
                     handle.write('%s %s\n' % (address, name))
         os.replace(self.hosts_file + '.tmp', self.hosts_file)
 
-    def start(self):
+    def start(self, tries=5):
+        """Start on the chosen port; on a first start whose port another process took since it was found free
+        (a test of another worker starting its own server), on a new one."""
+        for attempt in range(tries):
+            try:
+                return self._start()
+            except RuntimeError as exc:
+                if 'Address already in use' not in str(exc) or attempt == tries - 1 or self.started:
+                    raise
+                self.port = _free_udp_port()
+
+    def _start(self):
         self._write_records()
         config = os.path.join(self.workdir, 'dnsmasq.conf')
         with open(config, 'w') as handle:
@@ -87,6 +102,7 @@ class Dnsmasq:
                                          '--pid-file=', '--log-facility=' + os.path.join(self.workdir, 'dnsmasq.log')]
                                         + user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()
+        self.started = True
         return self
 
     def _wait_ready(self):
@@ -94,7 +110,7 @@ class Dnsmasq:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError('dnsmasq exited: %s' % self.process.stderr.read().decode(errors='replace'))
-            if _answers(self.host, self.port):
+            if _answers(self.host, self.port, self.sentinel):
                 return
             time.sleep(0.05)
         raise RuntimeError('dnsmasq did not answer within 10 s')
@@ -118,15 +134,16 @@ class Dnsmasq:
             self.process.wait(10)
 
 
-def _answers(host, port):
-    """Whether a DNS server answers a query on host:port (any answer will do)."""
+def _answers(host, port, name='ready.invalid'):
+    """Whether a DNS server answers a query on host:port: with an address for ``name`` where given (a name only
+    the server started knows), else with any answer."""
     import dns.message
     import dns.query
     try:
-        dns.query.udp(dns.message.make_query('ready.invalid', 'A'), host, port=port, timeout=0.2)
-        return True
+        answer = dns.query.udp(dns.message.make_query(name, 'A'), host, port=port, timeout=0.2)
     except Exception:  # not up yet
         return False
+    return name == 'ready.invalid' or any(rrset.rdtype == 1 for rrset in answer.answer)
 
 
 class PythonDNS:
