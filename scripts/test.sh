@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Every check the project has: ansible-lint, changelog lint, collection build, ansible-test sanity,
-# antsibull-docs lint, the role's molecule scenario, then pytest (unit and integration) last.
+# antsibull-docs lint, the role's molecule scenario, and pytest (unit and integration) - which starts first and
+# runs beside the others (most of it waits on processes, servers and sleeps); its output comes last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/.ansible/collections"
+
+pytest_log=$(mktemp)
+# four workers on any machine: most of a test is waiting on ansible-playbook, a server or a sleep, and two
+# cores keep four busy (measured here: the suite 8.4 min at -n 4, 9.9 min at -n 2)
+python -m pytest -n 4 "$@" > "$pytest_log" 2>&1 &
+pytest_pid=$!
+# called by the EXIT traps below: a check that fails ends the run, pytest with it
+# shellcheck disable=SC2317
+stop_pytest() { kill -- "$pytest_pid" 2>/dev/null || true; }
 
 echo "== ansible-lint (production profile)"
 ansible-lint --offline
@@ -15,7 +25,7 @@ antsibull-changelog lint
 
 echo "== ansible-galaxy collection build (no warning allowed)"
 build_dir=$(mktemp -d)
-trap 'rm -rf "$build_dir"' EXIT
+trap 'stop_pytest; rm -rf "$build_dir"' EXIT
 ansible-galaxy collection build --output-path "$build_dir" . 2>&1 | tee "$build_dir/build.log"
 if grep -qi 'warning' "$build_dir/build.log"; then
   echo "collection build printed a warning" >&2
@@ -64,10 +74,12 @@ export STANDIN_WORKDIR="$build_dir/molecule" STANDIN_PORT STANDIN_TLS_PORT MOLEC
 STANDIN_PORT=$(free_port)
 STANDIN_TLS_PORT=$(free_port)
 mkdir -p "$STANDIN_WORKDIR"
-trap 'kill "$(cat "$STANDIN_WORKDIR/standin.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$build_dir"' EXIT
+trap 'stop_pytest; kill "$(cat "$STANDIN_WORKDIR/standin.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$build_dir"' EXIT
 (cd roles/domain_mapping && molecule reset && molecule test)
 
-echo "== pytest"
-# four workers on any machine: most of a test is waiting on ansible-playbook, a server or a sleep, and two
-# cores keep four busy (measured here: the suite 8.4 min at -n 4, 9.9 min at -n 2)
-python -m pytest -n 4 "$@"
+echo "== pytest (started first, beside the checks above)"
+pytest_rc=0
+wait "$pytest_pid" || pytest_rc=$?
+cat "$pytest_log"
+rm -f "$pytest_log"
+exit "$pytest_rc"

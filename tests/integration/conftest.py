@@ -30,3 +30,14 @@ def task_path(request, monkeypatch):
     else:
         monkeypatch.delenv('SERVERPILOT_RUN_AS_MODULE', raising=False)
     return path
+
+
+# The longest tests (tens of seconds: the real ansible-rulebook with its retry delays, the benchmark scripts, the
+# role over 25 apps) start first, so the workers do not end waiting on one of them.
+SLOW_FIRST = ('test_sync_on_change', 'test_benchmark_script', 'test_inventory_serverpilot')
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def slow(item):
+        return getattr(item, 'module', None) is not None and item.module.__name__.rsplit('.', 1)[-1] in SLOW_FIRST
+    items.sort(key=lambda item: 0 if slow(item) else 1)  # stable: the rest keep their order
