@@ -295,7 +295,7 @@ def read_network(db, source, read):
     return result
 
 
-# -- the reader's module flow (multisite_domains_info) -----------------------------------------------------------------
+# -- the reader's options and whole read, for multisite_domains_info and the event source mapping_changes -----------
 
 def argument_spec():
     """The reader's options."""
@@ -347,12 +347,3 @@ def read_from(params, source):
                    row['reason'], BY_NAME[result['source']].title)
                 for row in result['invalid_rows']]
     return result, warnings + result.pop('problems')
-
-
-def work(run):
-    result, warnings = read_from(run.params, run.params['source'])
-    result.setdefault('plugin_integration', None)
-    result.setdefault('plugin_credentials_stored', [])
-    for warning in warnings:
-        run.warn(warning)
-    return dict(result, changed=False)

@@ -283,7 +283,7 @@ source_part:
   sample: sites
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_sources import argument_spec, work
+from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_sources import argument_spec, read_from
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
 
 API = False  # it reads the network's database, not the API: no api_calls
@@ -291,6 +291,15 @@ API = False  # it reads the network's database, not the API: no api_calls
 
 def requires(params):
     return ['PyMySQL', 'idna']
+
+
+def work(run):
+    result, warnings = read_from(run.params, run.params['source'])
+    result.setdefault('plugin_integration', None)
+    result.setdefault('plugin_credentials_stored', [])
+    for warning in warnings:
+        run.warn(warning)
+    return dict(result, changed=False)
 
 
 def main():
