@@ -40,6 +40,7 @@ def write(directory, files, mode='0644', directory_mode='0755', check_mode=False
         if not check_mode:
             try:
                 os.makedirs(directory, dir_mode)
+                os.chmod(directory, dir_mode)  # the mode asked for, whatever the umask took from it
             except OSError as exc:
                 raise CollectionError('Cannot create the report directory %s: %s.' % (directory, exc.strerror),
                                       kind='report')

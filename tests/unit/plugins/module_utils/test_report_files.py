@@ -52,3 +52,13 @@ def test_modes_are_octal(tmp_path):
     with pytest.raises(CollectionError) as caught:
         report_files.write(str(tmp_path), {'a': 'x'}, mode='rw-r--r--')
     assert 'octal' in caught.value.msg
+
+
+def test_the_modes_are_the_ones_asked_for_whatever_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        changed, paths = report_files.write(str(tmp_path / 'r'), {'a.json': '{}'}, mode='0640', directory_mode='0750')
+    finally:
+        os.umask(old)
+    assert oct(os.stat(paths[0]).st_mode & 0o777) == '0o640'
+    assert oct(os.stat(str(tmp_path / 'r')).st_mode & 0o777) == '0o750'
