@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(REPO, 'tests'))
 sys.path.insert(0, os.path.join(REPO, '.ansible', 'collections'))
 
 from run import (BIN, FLEET_VARIABLES, MODULE_TASK, URI_TASKS, baseline, calls_by_method,  # noqa: E402
-                 fleet_inventory, median, network_world, playbook_text, run_playbook, stand_in_env,
+                 fleet_inventory, median, network_role, network_world, playbook_text, run_playbook, stand_in_env,
                  write_results)
 from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
 
@@ -131,14 +131,8 @@ def physical_floor(server, app_id, names, dns, tls, repeats):
 def role_noop(server, env, workdir, repeats):
     names, app_id, dns, tls, cdn, backend = network_world(server, workdir, 5, 0.0)
     try:
-        book = os.path.join(workdir, 'role.yml')
-        with open(book, 'w') as handle:
-            handle.write(playbook_text(
-                '- name: role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'))
-        variables = {'serverpilot_app_id': app_id, 'serverpilot_domains': names, 'serverpilot_required_domains': [],
-                     'serverpilot_dns_nameservers': [dns.nameserver], 'serverpilot_verify_port': tls.port,
-                     'serverpilot_verify_ca_path': tls.ca_path, 'serverpilot_verify_wait': 0,
-                     'serverpilot_autossl_delay': 1, 'serverpilot_report_dir': os.path.join(workdir, 'reports')}
+        book, variables = network_role(workdir, names, app_id, dns, tls,
+                                       serverpilot_report_dir=os.path.join(workdir, 'reports'))
         run_playbook(book, variables, path_env(env, 'controller'))  # converge: domains, AutoSSL, certificates
         listed = len(server.state.apps[app_id]['domains'])
         task_seconds, play_seconds, calls = dict((p, []) for p in PATHS), dict((p, []) for p in PATHS), {}

@@ -270,19 +270,26 @@ def network_world(server, workdir, customers, latency):
     return names, app_id, dns, tls, cdn, backend.__name__
 
 
+def network_role(workdir, names, app_id, dns, tls, **extra):
+    """The role's playbook over the messy network's app, and its variables (``extra`` added)."""
+    book = os.path.join(workdir, 'network-role.yml')
+    with open(book, 'w') as handle:
+        handle.write(playbook_text(
+            '- name: role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'))
+    variables = {'serverpilot_app_id': app_id, 'serverpilot_domains': names, 'serverpilot_required_domains': [],
+                 'serverpilot_dns_nameservers': [dns.nameserver], 'serverpilot_verify_port': tls.port,
+                 'serverpilot_verify_ca_path': tls.ca_path, 'serverpilot_verify_wait': 0,
+                 'serverpilot_autossl_delay': 1}  # with the retries a bound: issued 0.5 s after pointing
+    variables.update(extra)
+    return book, variables
+
+
 def network(server, env, workdir, customers, latency, repeats):
     """The messy network: the role's no-op run, and the health step alone at concurrency 1 and the default."""
     names, app_id, dns, tls, cdn, backend = network_world(server, workdir, customers, latency)
     try:
         common = {'app_id': app_id, 'nameserver': dns.nameserver, 'port': tls.port, 'ca_path': tls.ca_path}
-        role_book = os.path.join(workdir, 'network-role.yml')
-        with open(role_book, 'w') as handle:
-            handle.write(playbook_text(
-                '- name: role\n  ansible.builtin.include_role:\n    name: multisite.serverpilot.domain_mapping\n'))
-        role_vars = {'serverpilot_app_id': app_id, 'serverpilot_domains': names, 'serverpilot_required_domains': [],
-                     'serverpilot_dns_nameservers': [dns.nameserver], 'serverpilot_verify_port': tls.port,
-                     'serverpilot_verify_ca_path': tls.ca_path, 'serverpilot_verify_wait': 0,
-                     'serverpilot_autossl_delay': 1}  # with the retries a bound: issued 0.5 s after pointing
+        role_book, role_vars = network_role(workdir, names, app_id, dns, tls)
         run_playbook(role_book, role_vars, env)  # converge: the domains, AutoSSL, every certificate issued
         server.state.log.clear()
         tls.handshakes.clear()
