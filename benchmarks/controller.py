@@ -111,8 +111,8 @@ def change(server, env, workdir, repeats, startup):
 def physical_floor(server, app_id, names, dns, tls, repeats):
     """Two GETs and one parallel wave of lookups and handshakes, timed in this process with the collection's own
     code: what no run of the role can go below."""
-    from ansible_collections.multisite.serverpilot.plugins.module_utils import health_workflow, probes
-    from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotClient
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import health_workflow, probes
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.api import ServerPilotClient
     client = ServerPilotClient(DEFAULT_CLIENT_ID, DEFAULT_API_KEY, server.url)
     options = {'port': tls.port, 'ca_path': tls.ca_path, 'connect_timeout': 5, 'concurrency': 64, 'wait': 0,
                'wait_delay': 15, 'expiry_warning_days': None, 'caa': True, 'caa_account_uris': [], 'required': set()}

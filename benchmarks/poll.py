@@ -29,8 +29,8 @@ COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
 sys.path[:0] = [COLLECTIONS, os.path.join(REPO, 'tests')]
 
 import mariadb_server  # noqa: E402
-from ansible_collections.multisite.serverpilot.plugins.module_utils import (  # noqa: E402
-    mapping_sources, mapping_watch, wordpress_db)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import (  # noqa: E402
+    database, mapping_watch, reader)
 
 BEFORE = '057f26e'  # the last commit whose reader deduplicated with lists
 
@@ -55,6 +55,12 @@ def old_reader():
                               capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    # its imports, at the places the modules have moved to since (module_utils's two wings)
+    utils = 'ansible_collections.multisite.serverpilot.plugins.module_utils'
+    for old, new in ((' import domains\n', '.serverpilot import domains\n'),
+                     (' import wordpress_db\n', '.wordpress import database as wordpress_db\n'),
+                     ('.mapping_plugins', '.wordpress.mapping_plugins')):
+        text = text.replace(utils + old, utils + new)
     module = types.ModuleType('mapping_sources_before')
     exec(compile(text, 'mapping_sources@%s' % BEFORE, 'exec'), module.__dict__)  # noqa: S102 - our own code
     return module
@@ -66,18 +72,18 @@ def poll(params, shaping):
 
     def work(session, settings):
         seen['session'] = session
-        return mapping_sources.read_network(session, params['source'], mapping_sources.Read(
+        return reader.read_network(session, params['source'], reader.Read(
             settings['table_prefix'], params['network_id'], params['active_only'], params['blog_ids'],
             params['stages'], False, settings['config_signs']))
 
-    original = mapping_sources.to_domains
-    mapping_sources.to_domains = shaping
+    original = reader.to_domains
+    reader.to_domains = shaping
     try:
         cpu, wall = time.process_time(), time.perf_counter()
-        result = wordpress_db.read_with(params, work)
+        result = database.read_with(params, work)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
-        mapping_sources.to_domains = original
+        reader.to_domains = original
     rows = len(result['mappings']) + len(result['subdomain_sites']) + len(result['domains'])
     return result, seen['session'].queries, rows, cpu, wall
 
@@ -91,7 +97,7 @@ def main():
     if not mariadb_server.available():
         sys.exit('mariadb-server is not installed (apt-get install mariadb-server)')
     before = old_reader()
-    readers = [('now', mapping_sources.to_domains)] + ([('before', before.to_domains)] if before else [])
+    readers = [('now', reader.to_domains)] + ([('before', before.to_domains)] if before else [])
     rows = []
     with tempfile.TemporaryDirectory() as base:
         db = mariadb_server.MariaDB(base).start()

@@ -12,7 +12,7 @@ sys.path[:0] = [os.path.join(REPO, '.ansible', 'collections'), os.path.join(REPO
 
 import eda_world  # noqa: E402
 import mariadb_server  # noqa: E402
-from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotClient  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.api import ServerPilotClient  # noqa: E402
 
 APP = 'demoNetworkApp01'
 

@@ -11,7 +11,8 @@ import base64
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import plugin_credentials, runner
+from ansible_collections.multisite.serverpilot.plugins.module_utils import runner
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import plugin_credentials
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from ansible_collections.multisite.serverpilot.plugins.modules.domain_mapping_credentials import argument_spec
 from ansible_collections.multisite.serverpilot.plugins.plugin_utils.in_controller import plain

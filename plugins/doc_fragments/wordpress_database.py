@@ -5,7 +5,7 @@
 
 class ModuleDocFragment(object):
 
-    # The connection options of the network's database, shared by every reader (wordpress_db.argument_spec).
+    # The connection options of the network's database, shared by every reader (database.argument_spec).
     DOCUMENTATION = r'''
 options:
   login_host:

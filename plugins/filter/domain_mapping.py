@@ -9,7 +9,8 @@ import os
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import history, role_plan
+from ansible_collections.multisite.serverpilot.plugins.module_utils import role_plan
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import history
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 

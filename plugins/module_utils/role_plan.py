@@ -10,8 +10,8 @@ database is read, what each step is given, and ``result`` builds the role's
 values, so unit tests call them without Ansible.
 """
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains, history as names_history
-from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains, history as names_history
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_keys
 
 # keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
@@ -37,8 +37,8 @@ def retired(names):
 
 def read_options(database, www):
     """The reader's arguments for the role's database step: ``serverpilot_database`` checked as the event source
-    checks it (mapping_sources.read_options), and the network's www rule read only where it is followed."""
-    options = mapping_sources.read_options(database)
+    checks it (reader.read_options), and the network's www rule read only where it is followed."""
+    options = reader.read_options(database)
     options['read_www_setting'] = www == 'source'
     return options
 

@@ -69,7 +69,7 @@ def serverpilot_argument_spec(app=False, credentials_required=True):
 def build_client(options):
     """The ServerPilot client from the shared options (a module's params or the inventory's), checked once."""
     check_libraries(['requests'])  # says which package is missing, before any use of it
-    from ansible_collections.multisite.serverpilot.plugins.module_utils.api import ServerPilotClient
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.api import ServerPilotClient
     missing = [name for name in ('client_id', 'api_key') if not options.get(name)]
     if missing:
         raise CollectionError('Missing %s: give them as options or in SERVERPILOT_CLIENT_ID and SERVERPILOT_API_KEY '

@@ -121,7 +121,7 @@ error_kind:
   sample: invalid_input
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import plugin_credentials
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import plugin_credentials
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import build_client, run_module
 
 

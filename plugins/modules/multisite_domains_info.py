@@ -283,7 +283,7 @@ source_part:
   sample: sites
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.mapping_sources import argument_spec, read_from
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.reader import argument_spec, read_from
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
 
 API = False  # it reads the network's database, not the API: no api_calls

@@ -209,8 +209,8 @@ external_changes:
   sample: {added: [other.example.net], removed: []}
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import domains
-from ansible_collections.multisite.serverpilot.plugins.module_utils.domains_workflow import sync_domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.domains_workflow import sync_domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import check_bounds
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module, serverpilot_argument_spec
 

@@ -114,7 +114,7 @@ api_calls:
   sample: 1
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.domains import shared_domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.domains import shared_domains
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 

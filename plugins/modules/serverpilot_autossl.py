@@ -134,10 +134,10 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl import refuse_impossible_request
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.autossl import refuse_impossible_request
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
-from ansible_collections.multisite.serverpilot.plugins.module_utils.autossl_workflow import sync_ssl
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.autossl_workflow import sync_ssl
 
 
 def work(run):

@@ -333,7 +333,7 @@ api_calls:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.health_workflow import health_check as work
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.health_workflow import health_check as work
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
     run_module, serverpilot_argument_spec)
 

@@ -49,7 +49,7 @@ def _preload():
     controller's main process before it forks a worker per task and host, so what is imported now is never
     imported again by a task (``requests`` alone costs 0.15 s a time). What is missing is left to each task, which
     then runs as a module and says why."""
-    for name in ('api', 'probes', 'certificates', 'wordpress_db'):
+    for name in ('serverpilot.api', 'serverpilot.probes', 'serverpilot.certificates', 'wordpress.database'):
         try:
             importlib.import_module('ansible_collections.multisite.serverpilot.plugins.module_utils.' + name)
         except ImportError:

@@ -173,7 +173,7 @@ def wp_config_file(tmp_path, mariadb, database, user, password_literal, extra=''
     text = ("<?php\n// Réglages de la base de données\ndefine('DB_NAME', '%s');\ndefine('DB_USER', '%s');\n"
             "define('DB_PASSWORD', %s);\ndefine('DB_HOST', '127.0.0.1:%d');\n%s%s"
             % (database, user, password_literal, mariadb.port, extra,
-               # as every wp-config.php has it (one without it is refused, see test_php / test_wordpress_db)
+               # as every wp-config.php has it (one without it is refused, see test_php / test_database)
                '' if '$table_prefix' in extra else "$table_prefix = 'wp_';\n"))
     path.write_bytes(text.encode(encoding))
     return str(path)
@@ -266,13 +266,13 @@ def test_select_denied_is_named_as_a_grants_problem(mariadb, network, playbook):
 
 def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, network):
     """The reader's own guard, shown with a user that has INSERT: a write in its session is refused."""
-    from ansible_collections.multisite.serverpilot.plugins.module_utils import wordpress_db
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import database
     mariadb.create_user('wpwriter', PASSWORD, network, privileges='SELECT, INSERT')
-    settings = wordpress_db.connection_settings(by_options(mariadb, network, login_user='wpwriter'))
+    settings = database.connection_settings(by_options(mariadb, network, login_user='wpwriter'))
     insert = ("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage, "
               "date_created) VALUES (9, 'written.example.com', 1, 0, 0, 'done', NOW())", [])
-    with pytest.raises(wordpress_db.SourceError) as info:
-        wordpress_db.read(settings, lambda session: session.rows(insert, 'test', 'a write'),
-                          config_file='/nonexistent/my.cnf')
+    with pytest.raises(database.SourceError) as info:
+        database.read(settings, lambda session: session.rows(insert, 'test', 'a write'),
+                      config_file='/nonexistent/my.cnf')
     assert '1792' in info.value.msg  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     assert 'written.example.com' not in mariadb.sql('SELECT domain FROM wp_wu_domain_mappings', network)

@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources, mapping_watch
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader, mapping_watch
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
 
 from conftest import run_shipped_playbook
@@ -47,7 +47,7 @@ def watch_read(mariadb, db, **extra):
                    login_password=PASSWORD, database=db, config_file='/nonexistent/my.cnf')
     options.update(extra)
     params = mapping_watch.options(options)
-    return mapping_sources.read_from(params, params['source'])[0]
+    return reader.read_from(params, params['source'])[0]
 
 
 def dump_by_table(mariadb, database, path):
@@ -189,7 +189,7 @@ def test_the_watcher_reads_the_network_its_sync_writes_from_one_vars_file(standi
     mariadb.add_network('truthnet2', 'wp_', 2, rows=[{'blog_id': 30, 'domain': 'second.example.org'}])
     app = standin.state.add_app(domains=[])
     variables = network_vars(mariadb, app, 'truthnet2', network_id=2, source='ultimate_multisite')
-    watched = mapping_watch.served(mapping_sources.read_from(*_watch(variables))[0])
+    watched = mapping_watch.served(reader.read_from(*_watch(variables))[0])
     rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
     assert rc == 0, out[-3000:]
     assert watched == ['second.example.org']

@@ -45,7 +45,7 @@ def test_failed_reads_back_off_and_a_good_read_resets_the_count(monkeypatch):
         sleeps.append(delay)
         if not script:
             raise Stop()
-    monkeypatch.setattr(source.mapping_sources, 'read_from', read)
+    monkeypatch.setattr(source.reader, 'read_from', read)
     monkeypatch.setattr(source.asyncio, 'sleep', sleep)
     backoff = source.mapping_watch.backoff
     # the jitter at its top, so the delays are exact

@@ -148,7 +148,7 @@ class Index:
                 reached.extend(d2 for d2 in self.resolve(d.path, node) if d2.cls is None)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) \
                     and node.value.id in self.imports[d.path] and self.imports[d.path][node.value.id][1] is None:
-                # a module's function passed along (run_module(spec, mapping_sources.work))
+                # a module's function passed along (run_module(spec, reader.work))
                 reached.extend(self.resolve(d.path, node))
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == 'client':
                 reached.extend(self.defs.get(os.path.join(self.root, 'module_utils', 'runner.py'), {}).get(

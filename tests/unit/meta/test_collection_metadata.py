@@ -153,7 +153,7 @@ def test_the_public_api_url_is_written_once():
         with open(path) as handle:
             if 'api.serverpilot.io' in handle.read():
                 hits.append(os.path.relpath(path, REPO))
-    assert hits == [os.path.join('plugins', 'module_utils', 'api.py')]
+    assert hits == [os.path.join('plugins', 'module_utils', 'serverpilot', 'api.py')]
 
 
 def test_the_error_kind_analysis_sees_what_each_workflow_raises():

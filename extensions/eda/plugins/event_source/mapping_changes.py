@@ -148,7 +148,7 @@ def _collection_on_path():
 
 _collection_on_path()
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import mapping_sources, mapping_watch  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader, mapping_watch  # noqa: E402
 
 
 async def main(queue, args):
@@ -160,7 +160,7 @@ async def main(queue, args):
         try:
             # the reader is blocking (PyMySQL): a thread of its own keeps the event loop free
             result, warnings = await asyncio.get_running_loop().run_in_executor(
-                None, mapping_sources.read_from, params, params['source'])
+                None, reader.read_from, params, params['source'])
         except Exception as exc:  # every failure of one read: logged, retried; the watcher itself goes on
             failures += 1
             delay = mapping_watch.backoff(failures, params['interval'], params['max_backoff'])
