@@ -15,6 +15,7 @@ Writes benchmarks/results-poll.json.
 """
 
 import argparse
+import ast
 import json
 import os
 import statistics
@@ -29,6 +30,7 @@ COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
 sys.path[:0] = [COLLECTIONS, os.path.join(REPO, 'tests')]
 
 import mariadb_server  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains  # noqa: E402
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import (  # noqa: E402
     database, mapping_watch, reader)
 
@@ -55,14 +57,14 @@ def old_reader():
                               capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    # its imports, at the places the modules have moved to since (module_utils's two wings)
-    utils = 'ansible_collections.multisite.serverpilot.plugins.module_utils'
-    for old, new in ((' import domains\n', '.serverpilot import domains\n'),
-                     (' import wordpress_db\n', '.wordpress import database as wordpress_db\n'),
-                     ('.mapping_plugins', '.wordpress.mapping_plugins')):
-        text = text.replace(utils + old, utils + new)
+    # its row shaping alone, beside today's name rules: the module's imports name files that have moved since
+    tree = ast.parse(text)
+    wanted = [node for node in tree.body if isinstance(node, ast.FunctionDef)
+              and node.name in ('to_domains', 'subdomain_base')]
     module = types.ModuleType('mapping_sources_before')
-    exec(compile(text, 'mapping_sources@%s' % BEFORE, 'exec'), module.__dict__)  # noqa: S102 - our own code
+    module.domains = domains
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), 'mapping_sources@%s' % BEFORE, 'exec'),  # noqa: S102
+         module.__dict__)  # our own code, as it was
     return module
 
 
@@ -70,17 +72,17 @@ def poll(params, shaping):
     """One poll: (result, queries, rows, cpu seconds, wall seconds), the rows shaped by ``shaping``."""
     seen = {}
 
-    def work(session, settings):
+    def work(session, connection):
         seen['session'] = session
-        return reader.read_network(session, params['source'], reader.Read(
-            settings['table_prefix'], params['network_id'], params['active_only'], params['blog_ids'],
-            params['stages'], False, settings['config_signs']))
+        return reader.read_network(session, reader.Request(
+            connection['table_prefix'], params['network_id'], params['active_only'], params['blog_ids'],
+            params['stages'], False, connection['config_signs'], source=params['source']))
 
     original = reader.to_domains
     reader.to_domains = shaping
     try:
         cpu, wall = time.process_time(), time.perf_counter()
-        result = database.read_with(params, work)
+        result = database.in_snapshot_for(params, work)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
         reader.to_domains = original

@@ -24,7 +24,7 @@ sys.path[:0] = [COLLECTIONS, os.path.join(REPO, 'tests')]
 
 import mariadb_server  # noqa: E402
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader, database  # noqa: E402
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Read  # noqa: E402
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Request  # noqa: E402
 
 SOURCES = ['ultimate_multisite', 'wordpress', 'mercator', 'wpmu_domain_mapping', 'wpmudev_domain_mapping',
            'dark_matter']
@@ -53,11 +53,11 @@ def measure(settings, source, repeats):
 
     def work(session):
         sessions.append(session)  # the session counts the queries sent through it
-        return reader.read_network(session, source, Read('wp_'))
+        return reader.read_network(session, Request('wp_', source=source))
 
     for dummy in range(repeats):
         start = time.perf_counter()
-        result = database.read(settings, work)
+        result = database.in_snapshot(settings, work)
         times.append(time.perf_counter() - start)
     return result, sessions[-1].queries, statistics.median(times)
 

@@ -12,6 +12,7 @@ values, so unit tests call them without Ansible.
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains, history as names_history
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import BY_NAME, PLUGINS
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_keys
 
 # keep_ip_addresses: these networks hold every IPv4 and IPv6 entry
@@ -55,13 +56,15 @@ def network_variables(network, known):
 
 
 def _www(www, mapped):
-    """The www mode of the sync: ``source`` is the network's own setting, which only Ultimate Multisite gives."""
+    """The www mode of the sync: ``source`` is the network's own setting, which only a plugin that keeps a www.
+    rule gives (its ``www_rule``)."""
     if www != 'source':
         return www
+    givers = ' or '.join('an %s source' % plugin.title for plugin in PLUGINS if plugin.www_rule)
     if mapped is None:
-        why = 'only an Ultimate Multisite source gives (set serverpilot_database)'
-    elif mapped.get('source') != 'ultimate_multisite':
-        why = 'only an Ultimate Multisite source gives, and this network is read from %s' % mapped.get('source')
+        why = 'only %s gives (set serverpilot_database)' % givers
+    elif not getattr(BY_NAME.get(mapped.get('source')), 'www_rule', False):
+        why = 'only %s gives, and this network is read from %s' % (givers, mapped.get('source'))
     elif mapped.get('www_setting') is None:
         why = 'could not be read (see the warning above)'
     else:

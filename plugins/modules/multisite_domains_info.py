@@ -283,10 +283,11 @@ source_part:
   sample: sites
 '''
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.reader import argument_spec, read_from
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader
 
 API = False  # it reads the network's database, not the API: no api_calls
+argument_spec = reader.argument_spec  # the reader's options: the event source takes the same
 
 
 def requires(params):
@@ -294,7 +295,7 @@ def requires(params):
 
 
 def work(run):
-    result, warnings = read_from(run.params, run.params['source'])
+    result, warnings = reader.read(run.params)
     result.setdefault('plugin_integration', None)
     result.setdefault('plugin_credentials_stored', [])
     for warning in warnings:

@@ -272,7 +272,7 @@ def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, netwo
     insert = ("INSERT INTO wp_wu_domain_mappings (blog_id, domain, active, primary_domain, secure, stage, "
               "date_created) VALUES (9, 'written.example.com', 1, 0, 0, 'done', NOW())", [])
     with pytest.raises(database.SourceError) as info:
-        database.read(settings, lambda session: session.rows(insert, 'test', 'a write'),
-                      config_file='/nonexistent/my.cnf')
+        database.in_snapshot(settings, lambda session: session.rows(insert, 'test', 'a write'),
+                             config_file='/nonexistent/my.cnf')
     assert '1792' in info.value.msg  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     assert 'written.example.com' not in mariadb.sql('SELECT domain FROM wp_wu_domain_mappings', network)

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import database as wordpress_database, reader
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Read
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Request
 from ansible_collections.multisite.serverpilot.plugins.modules.multisite_domains_info import main
 from conftest import run_shipped_playbook
 from unit.module_main import run_main
@@ -193,8 +193,8 @@ def test_an_edit_committed_during_the_read_is_not_half_seen(mariadb):
         mariadb.sql("UPDATE wp_blogs SET domain = 'moved-shop.example' WHERE blog_id = 2; "
                     "DELETE FROM wp_domain_mapping WHERE blog_id = 2;", database)
 
-    result = wordpress_database.read(settings, lambda session: reader.read_network(
-        CommittingSession(session, edit), 'mercator', Read('wp_')), config_file='/nonexistent/my.cnf')
+    result = wordpress_database.in_snapshot(settings, lambda session: reader.read_network(
+        CommittingSession(session, edit), Request('wp_', source='mercator')), config_file='/nonexistent/my.cnf')
     # the state before the edit, whole: shop.example.com mapped, site 2 not yet moved
     assert result['domains'] == ['shop.example.com', 'blog.example.org']
     assert result['custom_site_domains'] == ['own-domain.example']

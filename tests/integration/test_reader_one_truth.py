@@ -5,7 +5,7 @@
 Each case once ended in removed customers and a green run: a restore replayed table by table from a real
 mariadb-dump file (auto switched to WordPress's own mapping while Ultimate Multisite's table was not back yet), a
 plugin removed with its table but not its mappings, and a wp-config.php whose $table_prefix PHP reads otherwise
-(.=, CR-only line ends). The reads here are the event source's own (mapping_watch.options, then read_from, as
+(.=, CR-only line ends). The reads here are the event source's own (mapping_watch.options, then reader.read, as
 mapping_changes.py does), so the watcher is held to the same truth as the sync.
 """
 
@@ -42,12 +42,12 @@ def make_network(mariadb, database, prefix='wp_', customers=CUSTOMERS, active=(U
 
 
 def watch_read(mariadb, db, **extra):
-    """One read of the event source: its options through mapping_watch.options, its read through read_from."""
+    """One read of the event source: its options through mapping_watch.options, its read through reader.read."""
     options = dict(login_host='127.0.0.1', login_port=mariadb.port, login_user='truthreader',
                    login_password=PASSWORD, database=db, config_file='/nonexistent/my.cnf')
     options.update(extra)
     params = mapping_watch.options(options)
-    return reader.read_from(params, params['source'])[0]
+    return reader.read(params)[0]
 
 
 def dump_by_table(mariadb, database, path):
@@ -189,7 +189,7 @@ def test_the_watcher_reads_the_network_its_sync_writes_from_one_vars_file(standi
     mariadb.add_network('truthnet2', 'wp_', 2, rows=[{'blog_id': 30, 'domain': 'second.example.org'}])
     app = standin.state.add_app(domains=[])
     variables = network_vars(mariadb, app, 'truthnet2', network_id=2, source='ultimate_multisite')
-    watched = mapping_watch.served(reader.read_from(*_watch(variables))[0])
+    watched = mapping_watch.served(reader.read(_watch(variables))[0])
     rc, out = run_shipped_playbook(standin, tmp_path, 'sync_network.yml', variables)
     assert rc == 0, out[-3000:]
     assert watched == ['second.example.org']
@@ -198,4 +198,4 @@ def test_the_watcher_reads_the_network_its_sync_writes_from_one_vars_file(standi
 
 def _watch(variables):
     params = mapping_watch.options({'database_options': variables['serverpilot_network']['serverpilot_database']})
-    return params, params['source']
+    return params

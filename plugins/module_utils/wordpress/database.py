@@ -2,19 +2,18 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The network's WordPress database, read and never written: where to connect (options, the settings of a
-wp-config.php, the MySQL option file), one read-only session that reads every table of a run in one consistent
-snapshot, and MySQL's errors turned into what the operator checks.
+"""The network's WordPress database, read and never written: where to connect (options, then wp-config.php's
+settings as wp_config.py reads them, then the MySQL option file), one read-only session that reads every table of
+a run in one consistent snapshot, and MySQL's errors turned into what the operator checks.
 
-The mapping reader (reader.py) reads through ``read``; PHP text is parsed in php.py.
+The mapping reader (reader.py) reads through ``in_snapshot_for``.
 """
 
 import configparser
 import os
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils import addresses
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import php
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import wp_config
 
 try:
     import pymysql
@@ -25,101 +24,17 @@ except ImportError:
 # Where mysqli looks for the server's socket when DB_HOST is plain "localhost".
 DEFAULT_SOCKETS = ('/run/mysqld/mysqld.sock', '/var/run/mysqld/mysqld.sock', '/tmp/mysql.sock')
 
-# wp-config.php's settings the reader takes, and the option that replaces each.
-SETTINGS = ('DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', '$table_prefix')
-# what wp-config.php may say about the network's domain mapping: WordPress loads wp-content/sunrise.php, the
-# drop-in domain-mapping plugins install, wherever SUNRISE is defined, whatever its value (wp-includes/ms-settings.php)
-SIGNS = ('SUNRISE',)
-OPTIONS = {'DB_NAME': ('database',), 'DB_USER': ('login_user',), 'DB_PASSWORD': ('login_password',),
-           'DB_HOST': ('login_host', 'login_unix_socket'), '$table_prefix': ('table_prefix',)}
-
-
-def parse_wp_config(text, path='wp-config.php'):
-    """The database settings of a wp-config.php as PHP has them when the file loads WordPress: the file is
-    evaluated by php.evaluate, never executed.
-
-    Returns {setting: (line, value)} for the SETTINGS the file sets, value a string (exactly PHP's), php.Code()
-    (an expression, never evaluated) or php.Unsure (a form the reader cannot follow may set it: a condition, an
-    include, a compound assignment of an unknown value, the same setting set twice with different values).
-    Raises SourceError where PHP would not read the file at all, or would read it differently from server to
-    server. No message ever shows a value.
-    """
-    try:
-        found = php.evaluate(text, SETTINGS + SIGNS)
-    except ValueError as exc:
-        raise SourceError('wp_config', 'wp_config %s cannot be read as PHP (%s). Give the settings as module '
-                                       'options instead.' % (path, exc))
-    return dict((name, found[name]) for name in SETTINGS + SIGNS if name in found)
-
-
-def read_wp_config(path):
-    """parse_wp_config of the file at ``path``."""
-    try:
-        with open(os.path.expanduser(path), 'rb') as handle:
-            raw = handle.read()
-    except (IOError, OSError) as exc:
-        raise SourceError('wp_config', 'Cannot read wp_config %s: %s. Check the path and that the user running '
-                                       'the task may read it.' % (path, exc.strerror or exc))
-    # PHP strings are bytes: undecodable bytes (a Latin-1 comment) survive as surrogates, and the password goes
-    # to the server as the very bytes the file holds (see _password_bytes)
-    return parse_wp_config(raw.decode('utf-8', 'surrogateescape'), path)
-
-
-def config_signs(path, found):
-    """What the parsed wp-config.php at ``path`` says of a mapping plugin, as sentences for detection."""
-    if 'SUNRISE' not in found:
-        return []
-    return ['%s defines SUNRISE (line %d), so WordPress loads a sunrise.php drop-in, which domain-mapping plugins '
-            'install' % (path, found['SUNRISE'][0])]
-
-
-def wp_config_settings(path, params, found=None):
-    """The settings of the wp-config.php at ``path`` that no option replaces: {setting: value}.
-
-    A setting the file lacks, or sets to an expression (``getenv('WP_TABLE_PREFIX') ?: 'wpx_'``, the official
-    image's ``getenv_docker(...)``), is refused with its line unless its option is given: the controller's
-    environment is not the web server's, and a default would read another network's tables.
-    """
-    found = read_wp_config(path) if found is None else found
-    needed = [name for name in SETTINGS if not any(params.get(option) is not None for option in OPTIONS[name])]
-    missing = [name for name in needed if name not in found]
-    if missing:
-        raise SourceError('wp_config', 'wp_config %s does not set %s. Give %s as module options instead.'
-                          % (path, ', '.join(missing), ', '.join(OPTIONS[name][0] for name in missing)))
-    unsure = [(name, found[name][1]) for name in needed if isinstance(found[name][1], php.Unsure)]
-    if unsure:
-        raise SourceError('wp_config', 'wp_config %s: %s. The reader takes only what it can read exactly as PHP does, '
-                                       'and PHP may have another value there. Give %s as module options instead.'
-                          % (path, '; '.join('%s %s' % (name, value.why) for name, value in unsure),
-                             ', '.join(OPTIONS[name][0] for name, value in unsure)))
-    code = [(name, found[name][0]) for name in needed if isinstance(found[name][1], php.Code)]
-    if code:
-        raise SourceError('wp_config', 'wp_config %s sets %s to PHP code, not a plain string literal, and the reader '
-                                       'never runs code (the web server\'s environment is not this one). Give %s as '
-                                       'module options instead.'
-                          % (path, ', '.join('%s (line %d)' % place for place in code),
-                             ', '.join(OPTIONS[name][0] for name, line in code)))
-    return dict((name, found[name][1]) for name in needed)
-
-
-def parse_db_host(value):
-    """WordPress's DB_HOST forms: host, host:port, host:/path/to/socket, [v6]:port."""
-    host, rest = addresses.split_host(value)
-    port = int(rest) if rest and rest.isdigit() else None
-    socket = rest if rest and rest.startswith('/') else None
-    return {'host': host or None, 'port': port, 'unix_socket': socket}
-
 
 def connection_settings(params, exists=os.path.exists):
     """What to connect with: explicit options win over wp-config.php, which wins over the option file."""
     settings = {'host': None, 'port': None, 'unix_socket': None, 'user': None, 'password': None,
                 'database': None, 'table_prefix': None, 'config_signs': []}
     if params.get('wp_config'):
-        found = read_wp_config(params['wp_config'])
-        settings['config_signs'] = config_signs(params['wp_config'], found)
-        wp = wp_config_settings(params['wp_config'], params, found)
+        found = wp_config.read_file(params['wp_config'])
+        settings['config_signs'] = wp_config.signs(params['wp_config'], found)
+        wp = wp_config.database_settings(params['wp_config'], params, found)
         if 'DB_HOST' in wp:
-            settings.update(parse_db_host(wp['DB_HOST']))
+            settings.update(wp_config.parse_db_host(wp['DB_HOST']))
         settings.update(user=wp.get('DB_USER'), password=wp.get('DB_PASSWORD'), database=wp.get('DB_NAME'),
                         table_prefix=wp.get('$table_prefix'))
     for option, key in (('login_host', 'host'), ('login_port', 'port'), ('login_unix_socket', 'unix_socket'),
@@ -214,7 +129,7 @@ class Session:
             raise _error(exc, self._target, self._password, part=part, about=about)
 
 
-def read(settings, work, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10, query_timeout=30):
+def in_snapshot(settings, work, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10, query_timeout=30):
     """Connect, open one read-only transaction with a consistent snapshot, and return ``work(session)``.
 
     ``connect_timeout`` bounds the TCP connect, ``query_timeout`` every later read and write (the server's
@@ -304,9 +219,9 @@ def argument_spec():
     )
 
 
-def read_with(params, work):
-    """``work(session, settings)`` on the database the module options name (``settings``: connection_settings,
-    its ``table_prefix`` and ``config_signs`` among them)."""
-    settings = connection_settings(params)
-    return read(settings, lambda session: work(session, settings), params['config_file'],
-                params['ca_cert'], params['check_hostname'], params['connect_timeout'], params['query_timeout'])
+def in_snapshot_for(params, work):
+    """``work(session, connection)`` in one snapshot of the database the module options name (``connection``:
+    connection_settings, its ``table_prefix`` and ``config_signs`` among them)."""
+    connection = connection_settings(params)
+    return in_snapshot(connection, lambda session: work(session, connection), params['config_file'],
+                       params['ca_cert'], params['check_hostname'], params['connect_timeout'], params['query_timeout'])

@@ -5,7 +5,7 @@
 """Pure rules of the event source mapping_changes: its options, what a read gives, when an event is due, backoff.
 
 The source itself (extensions/eda/plugins/event_source/mapping_changes.py) only
-loops: read (reader.read_from, the module's own reader), ask these
+loops: read (reader.read, the module's own reader), ask these
 rules, put the event, sleep. Nothing here touches a database or asyncio.
 """
 

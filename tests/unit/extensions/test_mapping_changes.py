@@ -35,7 +35,7 @@ def test_failed_reads_back_off_and_a_good_read_resets_the_count(monkeypatch):
     script = ['fail', 'fail', 'fail', 'fail', good, 'fail', 'fail']
     sleeps = []
 
-    def read(params, which):
+    def read(params):
         step = script.pop(0)
         if step == 'fail':
             raise SourceError('connect', "Cannot connect to the database: it is away.")
@@ -45,7 +45,7 @@ def test_failed_reads_back_off_and_a_good_read_resets_the_count(monkeypatch):
         sleeps.append(delay)
         if not script:
             raise Stop()
-    monkeypatch.setattr(source.reader, 'read_from', read)
+    monkeypatch.setattr(source.reader, 'read', read)
     monkeypatch.setattr(source.asyncio, 'sleep', sleep)
     backoff = source.mapping_watch.backoff
     # the jitter at its top, so the delays are exact

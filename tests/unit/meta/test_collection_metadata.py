@@ -192,3 +192,36 @@ def test_the_eda_extensions_are_where_meta_says_and_both_rulebooks_are_valid_and
     assert run['extra_vars'] == launch['job_args']['extra_vars'] == {'serverpilot_network': '{{ serverpilot_network }}',
                                                                      'serverpilot_fail_on': 'never'}
     assert (run['retries'], run['delay']) == (launch['retries'], launch['delay'])
+
+
+def test_every_list_of_mapping_sources_names_every_plugin():
+    """A seventh plugin is its file, its registry line and its test - and a line in each list of sources a user
+    reads, which this test finds missing (the module's choices are ansible-test's to check against the spec)."""
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import PLUGINS
+    module = yaml.safe_load(module_source('multisite_domains_info').split("DOCUMENTATION = r'''")[1].split("'''")[0])
+    source = module['options']['source']
+    with open(os.path.join(REPO, 'extensions', 'eda', 'plugins', 'event_source', 'mapping_changes.py')) as handle:
+        event_source = handle.read()
+    role = read_yaml('roles', 'domain_mapping', 'meta', 'argument_specs.yml')
+    database = ' '.join(role['argument_specs']['main']['options']['serverpilot_database']['description'])
+    with open(os.path.join(REPO, 'README.md')) as handle:
+        readme = handle.read()
+    table = readme.split('| `source` | Table |')[1].split('\n\n')[0]
+    assert source['choices'] == ['auto'] + [plugin.name for plugin in PLUGINS]
+    for plugin in PLUGINS:
+        assert any(line.startswith('V(%s) - ' % plugin.name) for line in source['description']), plugin.name
+        assert 'C(%s)' % plugin.name in event_source.split('\n  source:\n')[1].split('type:')[0], plugin.name
+        assert 'C(%s)' % plugin.name in database, plugin.name
+        assert re.search(r'\n\| `%s` ' % plugin.name, table), plugin.name
+
+
+def test_the_reader_never_names_a_plugin():
+    """What differs per plugin is behind its hooks (mapping_plugins/base.py): the read, detection and the role's
+    planning never test a plugin's name or import a plugin's module."""
+    from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import PLUGINS
+    for path in ('wordpress/reader.py', 'wordpress/detection.py', 'role_plan.py'):
+        with open(os.path.join(REPO, 'plugins', 'module_utils', path)) as handle:
+            code = handle.read()
+        for plugin in PLUGINS:
+            assert "'%s'" % plugin.name not in code, (path, plugin.name)
+            assert 'mapping_plugins.%s ' % plugin.name not in code, (path, plugin.name)

@@ -160,7 +160,7 @@ async def main(queue, args):
         try:
             # the reader is blocking (PyMySQL): a thread of its own keeps the event loop free
             result, warnings = await asyncio.get_running_loop().run_in_executor(
-                None, reader.read_from, params, params['source'])
+                None, reader.read, params)
         except Exception as exc:  # every failure of one read: logged, retried; the watcher itself goes on
             failures += 1
             delay = mapping_watch.backoff(failures, params['interval'], params['max_backoff'])

@@ -27,20 +27,22 @@ def placeholders(values):
     return ', '.join(['%s'] * len(values))
 
 
-def only_blogs(read, where, args):
+def only_blogs(request, where, args):
     """Add the ``blog_ids`` filter, where the read asks for one."""
-    if read.blog_ids:
-        where.append('blog_id IN (%s)' % placeholders(read.blog_ids))
-        args.extend(int(b) for b in read.blog_ids)
+    if request.blog_ids:
+        where.append('blog_id IN (%s)' % placeholders(request.blog_ids))
+        args.extend(int(b) for b in request.blog_ids)
 
 
-class Read(object):
-    """What one read asks for: the options, as plain values."""
+class Request(object):
+    """What one read asks for: the reader's options, as plain values (``source``: a plugin's name, or auto)."""
 
-    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, settings=True,
-                 config_signs=(), integration=False):
+    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, www_rule=True,
+                 config_signs=(), integration=False, source='auto'):
         self.prefix, self.network_id, self.active_only = prefix, network_id, active_only
-        self.blog_ids, self.stages, self.settings = blog_ids, stages, settings
+        self.blog_ids, self.stages, self.source = blog_ids, stages, source
+        # whether to read the network's www. rule (the role reads it only where it follows it)
+        self.www_rule = www_rule
         # whether to read what the plugin's own ServerPilot integration is set to (a second writer of the app)
         self.integration = integration
         # what wp-config.php says of a mapping plugin (a SUNRISE drop-in), for detection
@@ -66,9 +68,11 @@ class MappingPlugin(object):
     # network's active_sitewide_plugins, and network options ({prefix}sitemeta) it keeps
     plugin_files = ()
     option_keys = ()
+    www_rule = False     # its settings hold a www. rule the role can follow (serverpilot_www=source)
+    options = {}         # reader options only this plugin reads (an argument spec's entries)
 
-    def table(self, read):
-        return table(read.prefix, self.table_name)
+    def table(self, request):
+        return table(request.prefix, self.table_name)
 
     def fits(self, columns, others_extra=()):
         """Whether a table with ``columns`` can be this plugin's: its own columns, no column another plugin of the
@@ -79,7 +83,7 @@ class MappingPlugin(object):
             return False
         return not self.marks or any(column in columns for column in self.marks)
 
-    def query(self, read, columns):
+    def query(self, request, columns):
         """(sql, args) of its rows; ``columns``: its table's visible columns (None: unknown)."""
         raise NotImplementedError
 
@@ -92,11 +96,13 @@ class MappingPlugin(object):
         """Whether the app serves the mapping's domain (Dark Matter's media domains are served elsewhere)."""
         return True
 
-    def settings(self, session, read):
-        """Extra facts for the result ({key: value}) and warnings, read in the same snapshot; none by default."""
-        return {}, []
+    def network_settings(self, session, request):
+        """What the network's settings say that the role can follow, read in the same snapshot: ``www_setting``
+        and where it came from (``www_setting_from``), null where the plugin keeps no www. rule (``www_rule``
+        false) or the request does not ask for it; with warnings."""
+        return {'www_setting': None, 'www_setting_from': None}, []
 
-    def integration(self, session, read):
+    def integration(self, session, request):
         """Whether the plugin's own ServerPilot integration is switched on (``plugin_integration``: a second
         writer of the app's domain list), and the names of the network options where it keeps ServerPilot
         credentials (``plugin_credentials_stored``), with warnings. None: the plugin has no such integration."""
@@ -113,18 +119,18 @@ class DomainMappingTable(MappingPlugin):
     active_means = 'whether the mapping is enabled'
     primary_column = 'is_primary'  # which column marks the site's primary domain, where the table has it
 
-    def query(self, read, columns):
+    def query(self, request, columns):
         wanted = list(self.columns) + [c for c in self.extra_columns if columns is None or c in columns]
         where, args = [], []
-        if read.active_only and self.active_filter:
+        if request.active_only and self.active_filter:
             where.append('active = 1')
-        only_blogs(read, where, args)
-        if read.network_id is not None:  # one table for every network of the install: its sites' rows only
-            where.append('blog_id IN (SELECT blog_id FROM `%s` WHERE site_id = %%s)' % table(read.prefix, 'blogs'))
-            args.append(read.network)
+        only_blogs(request, where, args)
+        if request.network_id is not None:  # one table for every network of the install: its sites' rows only
+            where.append('blog_id IN (SELECT blog_id FROM `%s` WHERE site_id = %%s)' % table(request.prefix, 'blogs'))
+            args.append(request.network)
         primary = self.primary_column if self.primary_column in wanted else None
         return ('SELECT %s FROM `%s`%s ORDER BY blog_id, %sid'
-                % (', '.join(wanted), self.table(read), ' WHERE ' + ' AND '.join(where) if where else '',
+                % (', '.join(wanted), self.table(request), ' WHERE ' + ' AND '.join(where) if where else '',
                    '%s DESC, ' % primary if primary else ''), args)
 
     def mapping(self, row):

@@ -54,30 +54,32 @@ class UltimateMultisite(MappingPlugin):
     # not wp-ultimo.php: WP Ultimo 1.x had that file too, and mapped through Mercator's table
     plugin_files = ('ultimate-multisite.php',)
     option_keys = (SETTINGS_KEY,)
+    www_rule = True  # auto_create_www_subdomain
+    options = {'stages': dict(type='list', elements='str', choices=list(STAGES), default=list(DEFAULT_STAGES))}
 
-    def table(self, read):
+    def table(self, request):
         """The main network's table, or since Ultimate Multisite 2.4.8 ``wu_<id>_domain_mappings`` for another
         network of a multi-network install."""
-        if read.network == 1:
-            return table(read.prefix, 'wu_domain_mappings')
-        return table(read.prefix, 'wu_%d_domain_mappings' % read.network)
+        if request.network == 1:
+            return table(request.prefix, 'wu_domain_mappings')
+        return table(request.prefix, 'wu_%d_domain_mappings' % request.network)
 
-    def query(self, read, columns):
-        stages = DEFAULT_STAGES if read.stages is None else read.stages
+    def query(self, request, columns):
+        stages = DEFAULT_STAGES if request.stages is None else request.stages
         unknown = [s for s in stages if s not in STAGES]
         if unknown:
             raise SourceError('stages', 'Unknown stage(s) %s; the stages are %s.' % (', '.join(unknown), ', '.join(STAGES)))
         if not stages:
             raise SourceError('stages', 'stages is empty, so no mapping could ever match.')
         where, args = [], []
-        if read.active_only:
+        if request.active_only:
             where.append('active = 1')
         # a NULL stage is filtered as the column's default: dropped, an active mapping would be removed from the app
         where.append("COALESCE(stage, '%s') IN (%s)" % (STAGES[0], placeholders(stages)))
         args.extend(stages)
-        only_blogs(read, where, args)
+        only_blogs(request, where, args)
         return ('SELECT %s FROM `%s` WHERE %s ORDER BY blog_id, primary_domain DESC, id'
-                % (', '.join(self.columns), self.table(read), ' AND '.join(where)), args)
+                % (', '.join(self.columns), self.table(request), ' AND '.join(where)), args)
 
     def mapping(self, row):
         primary = php.to_bool(row['primary_domain'])
@@ -85,24 +87,24 @@ class UltimateMultisite(MappingPlugin):
                 'active': php.to_bool(row['active']), 'primary': primary, 'primary_domain': primary,
                 'secure': php.to_bool(row['secure']), 'stage': row['stage']}
 
-    def settings(self, session, read):
+    def network_settings(self, session, request):
         """www_setting / www_setting_from, when asked for: a row that cannot be parsed is null with a warning
         (only serverpilot_www=source needs it); a failed query fails the read like any other."""
         found = {'www_setting': None, 'www_setting_from': None}
-        if not read.settings:
+        if not request.www_rule:
             return found, []
-        rows = session.rows(settings_query(read), 'settings', "the network's settings (%s in %s)"
-                            % (SETTINGS_KEY, table(read.prefix, 'sitemeta')))
+        rows = session.rows(settings_query(request), 'settings', "the network's settings (%s in %s)"
+                            % (SETTINGS_KEY, table(request.prefix, 'sitemeta')))
         try:
             found['www_setting'], found['www_setting_from'] = www_setting(rows[0]['meta_value'] if rows else None)
         except SourceError as exc:
             return found, ['%s So www_setting is null; give serverpilot_www explicitly.' % exc.msg]
         return found, []
 
-    def integration(self, session, read):
-        sql, args = integration_query(read)
+    def integration(self, session, request):
+        sql, args = integration_query(request)
         rows = session.rows((sql, args), 'integration', "Ultimate Multisite's host integrations (%s in %s)"
-                            % (INTEGRATIONS_KEY, table(read.prefix, 'sitemeta')))
+                            % (INTEGRATIONS_KEY, table(request.prefix, 'sitemeta')))
         switch = next((row['meta_value'] for row in rows if row['meta_key'] == INTEGRATIONS_KEY), None)
         stored = sorted(set(row['meta_key'] for row in rows if row['meta_key'] != INTEGRATIONS_KEY))
         found = {'plugin_integration': None, 'plugin_credentials_stored': stored}
@@ -138,18 +140,18 @@ def integration_switch(meta_value):
     return php_true(switches.get(INTEGRATION_ID, False))
 
 
-def integration_query(read):
+def integration_query(request):
     """The switches' row and the names (never the values) of the credential options, one SELECT."""
     return ("SELECT meta_key, CASE WHEN meta_key = %%s THEN meta_value END AS meta_value FROM `%s` "
             "WHERE site_id = %%s AND (meta_key = %%s OR meta_key LIKE %%s) ORDER BY meta_id DESC"
-            % table(read.prefix, 'sitemeta'),
-            [INTEGRATIONS_KEY, read.network, INTEGRATIONS_KEY, CREDENTIAL_KEY_PREFIX.replace('_', '\\_') + '%'])
+            % table(request.prefix, 'sitemeta'),
+            [INTEGRATIONS_KEY, request.network, INTEGRATIONS_KEY, CREDENTIAL_KEY_PREFIX.replace('_', '\\_') + '%'])
 
 
-def settings_query(read):
+def settings_query(request):
     """The SELECT of the network's settings row ({prefix}sitemeta holds network options)."""
     return ('SELECT meta_value FROM `%s` WHERE site_id = %%s AND meta_key = %%s ORDER BY meta_id DESC LIMIT 1'
-            % table(read.prefix, 'sitemeta'), [read.network, SETTINGS_KEY])
+            % table(request.prefix, 'sitemeta'), [request.network, SETTINGS_KEY])
 
 
 PLUGIN = UltimateMultisite()

@@ -21,14 +21,14 @@ class WordPress(MappingPlugin):
     lists_sites = True
     fallback = True
 
-    def query(self, read, columns):
-        where, args = ['site_id = %s'], [read.network]
-        if read.active_only:  # bound as '0': older schemas made archived an enum('0','1')
+    def query(self, request, columns):
+        where, args = ['site_id = %s'], [request.network]
+        if request.active_only:  # bound as '0': older schemas made archived an enum('0','1')
             where.append(' AND '.join('%s = %%s' % flag for flag in FLAGS))
             args.extend(['0'] * len(FLAGS))
-        only_blogs(read, where, args)
+        only_blogs(request, where, args)
         return ('SELECT blog_id, domain, path, %s FROM `%s` WHERE %s ORDER BY blog_id'
-                % (', '.join(FLAGS), self.table(read), ' AND '.join(where)), args)
+                % (', '.join(FLAGS), self.table(request), ' AND '.join(where)), args)
 
     def mapping(self, row):
         live = not any(php.to_int(row[flag]) for flag in FLAGS)  # ms_site_check(): any flag set and it is not served

@@ -1,44 +1,13 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The database session's plain rules: wp-config.php's settings, DB_HOST, precedence, MySQL errors."""
+"""The database session's plain rules: where to connect (options over wp-config.php over the option file),
+what a wp-config.php cannot say, MySQL errors, bounded waits."""
 
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import database as wpdb
 
-WP_CONFIG = r"""<?php
-// define('DB_NAME', 'commented_out');
-/* define('DB_USER', 'old_user');
-   define('DB_PASSWORD', 'old'); */
-# define('DB_HOST', 'nowhere');
-define( 'DB_NAME', 'network_db' );
-define("DB_USER", "wp\"user");
-define('DB_PASSWORD', 'p@ss//w#rd\'x');   // a password with // and # in it
-define( 'DB_HOST', 'localhost:/var/run/mysqld/mysqld.sock' );
-define( 'DB_CHARSET', 'utf8mb4' );
-$table_prefix = "net_";
-"""
-
-
-def test_parse_wp_config_reads_only_live_definitions():
-    assert wpdb.parse_wp_config(WP_CONFIG) == {
-        'DB_NAME': (6, 'network_db'), 'DB_USER': (7, 'wp"user'), 'DB_PASSWORD': (8, "p@ss//w#rd'x"),
-        'DB_HOST': (9, 'localhost:/var/run/mysqld/mysqld.sock'), '$table_prefix': (11, 'net_')}
-
-
-def test_parse_wp_config_without_a_prefix():
-    assert '$table_prefix' not in wpdb.parse_wp_config("<?php define('DB_NAME', 'x');")
-
-
-@pytest.mark.parametrize('value, expected', [
-    ('localhost', {'host': 'localhost', 'port': None, 'unix_socket': None}),
-    ('db.example.net:3307', {'host': 'db.example.net', 'port': 3307, 'unix_socket': None}),
-    ('localhost:/tmp/mysql.sock', {'host': 'localhost', 'port': None, 'unix_socket': '/tmp/mysql.sock'}),
-    ('[::1]:3306', {'host': '::1', 'port': 3306, 'unix_socket': None}),
-    ('127.0.0.1', {'host': '127.0.0.1', 'port': None, 'unix_socket': None}),
-])
-def test_parse_db_host(value, expected):
-    assert wpdb.parse_db_host(value) == expected
+from unit.plugins.module_utils.wordpress.test_wp_config import WP_CONFIG
 
 
 def params(**values):
@@ -141,15 +110,6 @@ def test_a_query_that_times_out_is_named_as_such():
     assert 'nothing was synced' in error.msg
 
 
-@pytest.mark.parametrize('text, expected', [
-    (r"define('DB_PASSWORD', 'ab\cd');", 'ab\\cd'),
-    (r"define('DB_PASSWORD', 'it\'s\\x');", "it's\\x"),
-    (r'define("DB_PASSWORD", "a\tb\$c\q\x41\101\u{20AC}");', 'a\tb$c\\qAA\u20ac'),
-])
-def test_php_string_rules(text, expected):
-    assert wpdb.parse_wp_config('<?php\n' + text)['DB_PASSWORD'] == (2, expected)
-
-
 def test_line_numbers_survive_block_comments(tmp_path):
     path = tmp_path / 'wp-config.php'
     path.write_text(FULL + "/* one\ntwo\nthree */\n$table_prefix = 'a_';\n$table_prefix = 'b_';\n")
@@ -216,7 +176,7 @@ def test_every_socket_read_and_write_is_bounded_and_a_lock_is_waited_for_half_as
     monkeypatch.setattr(wpdb.pymysql, 'connect', connect)
     settings = {'host': '127.0.0.1', 'port': 3306, 'unix_socket': None, 'user': 'u', 'password': 'p',
                 'database': 'wp'}
-    assert wpdb.read(settings, lambda session: 'read', connect_timeout=4, query_timeout=12) == 'read'
+    assert wpdb.in_snapshot(settings, lambda session: 'read', connect_timeout=4, query_timeout=12) == 'read'
     assert (connected['connect_timeout'], connected['read_timeout'], connected['write_timeout']) == (4, 12, 12)
     assert executed[0] == 'SET SESSION lock_wait_timeout = 6' and executed[-1] == 'ROLLBACK'
     assert 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' in executed

@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import (
     dark_matter, mercator, wpmu_domain_mapping, wpmudev_domain_mapping)
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Read
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Request
 
 MERCATOR, WPMU, WPMUDEV, DARK_MATTER = (mercator.PLUGIN, wpmu_domain_mapping.PLUGIN, wpmudev_domain_mapping.PLUGIN,
                                         dark_matter.PLUGIN)
@@ -23,11 +23,11 @@ BASE = {'id', 'blog_id', 'domain', 'active'}
                         'WHERE active = 1 ORDER BY blog_id, is_primary DESC, id'),
 ])
 def test_each_plugins_query(plugin, columns, sql):
-    assert plugin.query(Read('wp_'), columns) == (sql, [])
+    assert plugin.query(Request('wp_'), columns) == (sql, [])
 
 
 def test_queries_bind_blog_ids_and_the_network():
-    sql, args = MERCATOR.query(Read('wp_', 2, active_only=False, blog_ids=[4, 5]), None)
+    sql, args = MERCATOR.query(Request('wp_', 2, active_only=False, blog_ids=[4, 5]), None)
     assert sql == ('SELECT id, blog_id, domain, active FROM `wp_domain_mapping` WHERE blog_id IN (%s, %s) AND '
                    'blog_id IN (SELECT blog_id FROM `wp_blogs` WHERE site_id = %s) ORDER BY blog_id, id')
     assert args == [4, 5, 2]

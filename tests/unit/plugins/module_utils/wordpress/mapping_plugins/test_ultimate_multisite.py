@@ -5,26 +5,26 @@
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import SourceError
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Read
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Request
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.ultimate_multisite import (
     DEFAULT_STAGES, PLUGIN, www_setting)
 
 
 def test_the_query_binds_every_value():
-    sql, args = PLUGIN.query(Read('wp_', stages=['done', 'checking-dns'], blog_ids=[2, 3]), None)
+    sql, args = PLUGIN.query(Request('wp_', stages=['done', 'checking-dns'], blog_ids=[2, 3]), None)
     assert sql == ('SELECT id, blog_id, domain, active, primary_domain, secure, stage FROM `wp_wu_domain_mappings` '
                    "WHERE active = 1 AND COALESCE(stage, 'checking-dns') IN (%s, %s) AND blog_id IN (%s, %s) "
                    'ORDER BY blog_id, primary_domain DESC, id')
     assert args == ['done', 'checking-dns', 2, 3]
-    sql, args = PLUGIN.query(Read('wp_', active_only=False), None)
+    sql, args = PLUGIN.query(Request('wp_', active_only=False), None)
     assert 'active' not in sql.split('WHERE')[1] and 'failed' not in args and args == list(DEFAULT_STAGES)
 
 
 @pytest.mark.parametrize('network_id, table', [(None, 'wp_wu_domain_mappings'), (1, 'wp_wu_domain_mappings'),
                                                (2, 'wp_wu_2_domain_mappings')])
 def test_one_table_per_network_and_the_main_one_for_network_1(network_id, table):
-    assert PLUGIN.table(Read('wp_', network_id)) == table
-    assert '`%s`' % table in PLUGIN.query(Read('wp_', network_id), None)[0]
+    assert PLUGIN.table(Request('wp_', network_id)) == table
+    assert '`%s`' % table in PLUGIN.query(Request('wp_', network_id), None)[0]
 
 
 @pytest.mark.parametrize('prefix, stages, kind', [
@@ -35,7 +35,7 @@ def test_one_table_per_network_and_the_main_one_for_network_1(network_id, table)
 ])
 def test_the_query_refuses(prefix, stages, kind):
     with pytest.raises(SourceError) as info:
-        PLUGIN.query(Read(prefix, stages=stages), None)
+        PLUGIN.query(Request(prefix, stages=stages), None)
     assert info.value.kind == 'source' and info.value.source_kind == kind
 
 
@@ -79,15 +79,15 @@ class Rows:
 
 def test_settings_are_read_only_when_asked_for():
     session = Rows([])
-    assert PLUGIN.settings(session, Read('wp_', settings=False)) == (
+    assert PLUGIN.network_settings(session, Request('wp_', www_rule=False)) == (
         {'www_setting': None, 'www_setting_from': None}, [])
     assert session.queries == []
-    assert PLUGIN.settings(session, Read('wp_', 3)) == ({'www_setting': 'always', 'www_setting_from': 'default'}, [])
+    assert PLUGIN.network_settings(session, Request('wp_', 3)) == ({'www_setting': 'always', 'www_setting_from': 'default'}, [])
     (sql, args), part = session.queries[0]
     assert '`wp_sitemeta`' in sql and args == [3, 'wp-ultimo_v2_settings'] and part == 'settings'
 
 
 def test_a_settings_row_that_cannot_be_parsed_is_null_with_a_warning():
-    found, warnings = PLUGIN.settings(Rows([{'meta_value': 's:5:"abc";'}]), Read('wp_'))
+    found, warnings = PLUGIN.network_settings(Rows([{'meta_value': 's:5:"abc";'}]), Request('wp_'))
     assert found == {'www_setting': None, 'www_setting_from': None}
     assert 'not PHP-serialized data' in warnings[0] and 'www_setting is null' in warnings[0]
