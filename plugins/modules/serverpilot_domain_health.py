@@ -333,9 +333,35 @@ api_calls:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot.health_workflow import health_check as work
-from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import (
-    run_module, serverpilot_argument_spec)
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import check_bounds
+from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module, serverpilot_argument_spec
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import (
+    certificates, domains, health, health_workflow, history, probes)
+
+# the options the check itself runs by, as given
+CHECK_OPTIONS = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days',
+                 'caa', 'caa_account_uris')
+
+
+def work(run):
+    params = run.params
+    check_bounds(params, at_least=[('wait', 0), ('wait_delay', 0), ('concurrency', 1), ('expiry_warning_days', 0),
+                                   ('port', 1), ('departed_after_days', 1)], above=[('connect_timeout', 0)])
+    known = history.checked(params['history'])
+    required = domains.normalise(params['required'])
+    run.result['app_name'] = None  # a failure to read the app still says it
+    names, facts, refresh, run.result['app_name'] = health_workflow.app_facts(
+        run.client if params['app_id'] else None, params['app_id'],
+        domains.normalise(params['domains']) if params['domains'] is not None else None, required,
+        health_workflow.server_addresses(params['server_addresses']))
+    certificates.check_ca_path(params['ca_path'])
+    options = dict(((key, params[key]) for key in CHECK_OPTIONS), required=set(required))
+    entries = health_workflow.run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']),
+                                         facts, options, refresh, warn=run.warn)
+    entries, kept = history.advance(known, entries, history.now(), params['departed_after_days'])
+    run.result.update(domains=entries, summary=health.summary(entries), history=kept)
+    health_workflow.check_failures(entries, params['fail_on'], options['required'])
+    return run.result
 
 
 def argument_spec():

@@ -15,8 +15,8 @@ become ``ok`` without anyone acting.
 import datetime
 import time
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import caa, certificates, domains, health, history, probes
-from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError, check_bounds
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import caa, certificates, domains, health, probes
+from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 FIELDS = ('issuer', 'not_after', 'days_left')
 
@@ -175,46 +175,33 @@ def _wait_ended(entries, exc, warn):
     return [dict(e, reason=e['reason'] + note) if e['status'] in health.WAITABLE else e for e in entries]
 
 
-def health_check(run):
-    """The module's work: check the options, gather the app's facts, run the check, fail only as fail_on says."""
-    params = run.params
-    check_bounds(params, at_least=[('wait', 0), ('wait_delay', 0), ('concurrency', 1), ('expiry_warning_days', 0),
-                                   ('port', 1), ('departed_after_days', 1)], above=[('connect_timeout', 0)])
-    known = history.checked(params['history'])
-    names = domains.normalise(params['domains']) if params['domains'] is not None else None
-    required = domains.normalise(params['required'])
+def server_addresses(values):
+    """The server_addresses option as addresses (None: not given)."""
     try:
-        servers = [health.normalise_address(a) for a in params['server_addresses'] or []] or None
+        return [health.normalise_address(a) for a in values or []] or None
     except ValueError as exc:
         raise CollectionError('server_addresses must be IP addresses: %s.' % exc)
-    refresh = None
-    run.result['app_name'] = None
-    if params['app_id']:
-        facts, app = AppFacts.read(run.client, params['app_id'], servers)
-        run.result['app_name'] = app.get('name')
-        servers = sorted(facts.server_addresses)
 
-        def refresh():
-            return AppFacts.read(run.client, params['app_id'], servers, facts.other_apps)[0]
+
+def app_facts(client, app_id, names, required, servers):
+    """What the check needs to know: (names to check, AppFacts, refresh - None, or a function that reads the
+    app's facts again while pending names are waited for -, the app's name). ``client`` is None without app_id."""
+    if app_id:
+        facts, app = AppFacts.read(client, app_id, servers)
+        servers = sorted(facts.server_addresses)
         if names is None:
             names = [domains.comparison_key(n) for n in app['domains']]
-    elif names is None or servers is None:
+        return (names + [name for name in required if name not in names], facts,
+                lambda: AppFacts.read(client, app_id, servers, facts.other_apps)[0], app.get('name'))
+    if names is None or servers is None:
         raise CollectionError('Give app_id (with client_id and api_key), or domains and server_addresses.')
-    else:
-        facts = AppFacts(None, None, servers)
-    names += [name for name in required if name not in names]
-    certificates.check_ca_path(params['ca_path'])
-    keys = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days', 'caa',
-            'caa_account_uris')
-    options = dict((key, params[key]) for key in keys)
-    options['required'] = set(required)
-    entries = run_health(names, probes.resolver(params['nameservers'], params['connect_timeout']), facts, options,
-                         refresh, warn=run.warn)
-    entries, kept = history.advance(known, entries, history.now(), params['departed_after_days'])
-    run.result.update(domains=entries, summary=health.summary(entries), history=kept)
-    failed = health.failures(entries, params['fail_on'], options['required'])
+    return names + [name for name in required if name not in names], AppFacts(None, None, servers), None, None
+
+
+def check_failures(entries, fail_on, required):
+    """Fail (error_kind health) for the entries ``fail_on`` counts: the required names', any, or none."""
+    failed = health.failures(entries, fail_on, required)
     if failed:
         raise CollectionError('%d of %d domains are not healthy (fail_on=%s): %s' % (
-            len(failed), len(entries), params['fail_on'],
+            len(failed), len(entries), fail_on,
             ' '.join('%s: %s - %s' % (e['name'], e['status'], e['reason']) for e in failed)), kind='health')
-    return run.result

@@ -4,6 +4,7 @@
 serve ends with what is known."""
 
 import dns.resolver
+import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import health_workflow, health
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
@@ -122,3 +123,32 @@ def test_the_wait_rechecks_only_pending_names_and_ends_as_soon_as_none_is_pendin
     # only the pending name is checked again: once at first, then at each of the two re-checks
     assert handshakes.count('new.example') == 3 and handshakes.count('good.example') == 1
     assert 'left.example' not in handshakes  # never a handshake where a customer points
+
+
+def test_without_an_app_the_names_and_addresses_given_are_checked_and_required_names_join_them():
+    names, facts, refresh, app_name = health_workflow.app_facts(None, None, ['a.example'], ['b.example', 'a.example'],
+                                                                [SERVER])
+    assert names == ['a.example', 'b.example'] and facts.server_addresses == {SERVER}
+    assert refresh is None and app_name is None
+    for given in ((None, [SERVER]), (['a.example'], None)):
+        with pytest.raises(CollectionError) as info:
+            health_workflow.app_facts(None, None, given[0], [], given[1])
+        assert 'Give app_id' in info.value.msg
+
+
+def test_server_addresses_are_addresses_or_refused():
+    assert health_workflow.server_addresses(None) is None
+    assert health_workflow.server_addresses(['127.0.0.2']) == ['127.0.0.2']
+    with pytest.raises(CollectionError) as info:
+        health_workflow.server_addresses(['server.example'])
+    assert 'server_addresses must be IP addresses' in info.value.msg and info.value.kind == 'invalid_input'
+
+
+def test_only_what_fail_on_counts_fails_the_check():
+    broken = [{'name': 'a.example', 'status': 'dns_missing', 'reason': 'no A record'},
+              {'name': 'b.example', 'status': 'ok', 'reason': ''}]
+    health_workflow.check_failures(broken, 'required', {'b.example'})
+    health_workflow.check_failures(broken, 'never', {'a.example'})
+    with pytest.raises(CollectionError) as info:
+        health_workflow.check_failures(broken, 'required', {'a.example'})
+    assert info.value.kind == 'health' and info.value.msg.startswith('1 of 2 domains are not healthy (fail_on=required)')
