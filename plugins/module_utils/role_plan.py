@@ -10,6 +10,7 @@ database is read, what each step is given, and ``result`` builds the role's
 values, so unit tests call them without Ansible.
 """
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_names
 from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains, history as names_history
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import reader
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import BY_NAME, PLUGINS
@@ -134,7 +135,7 @@ def plan(settings, mapped=None):
         # the names the sync asks for, as serverpilot_app_domains computes them (its own check comes first)
         checked = domains.requested(sync['domains'], sync['www'], skip_under=sync['www_skip_under'])
     # normalise also drops a required name the sync already asks for
-    return dict(sync=sync, health_domains=domains.normalise(checked + required), required=required)
+    return dict(sync=sync, health_domains=domain_names.normalise(checked + required), required=required)
 
 
 def autossl_again(first, before, retries):

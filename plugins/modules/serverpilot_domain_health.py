@@ -333,10 +333,11 @@ api_calls:
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_names
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import check_bounds
 from ansible_collections.multisite.serverpilot.plugins.module_utils.runner import run_module, serverpilot_argument_spec
 from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import (
-    certificates, domains, health, health_workflow, history, probes)
+    certificates, health, health_workflow, history, probes)
 
 # the options the check itself runs by, as given
 CHECK_OPTIONS = ('port', 'ca_path', 'connect_timeout', 'concurrency', 'wait', 'wait_delay', 'expiry_warning_days',
@@ -348,11 +349,11 @@ def work(run):
     check_bounds(params, at_least=[('wait', 0), ('wait_delay', 0), ('concurrency', 1), ('expiry_warning_days', 0),
                                    ('port', 1), ('departed_after_days', 1)], above=[('connect_timeout', 0)])
     known = history.checked(params['history'])
-    required = domains.normalise(params['required'])
+    required = domain_names.normalise(params['required'])
     run.result['app_name'] = None  # a failure to read the app still says it
     names, facts, refresh, run.result['app_name'] = health_workflow.app_facts(
         run.client if params['app_id'] else None, params['app_id'],
-        domains.normalise(params['domains']) if params['domains'] is not None else None, required,
+        domain_names.normalise(params['domains']) if params['domains'] is not None else None, required,
         health_workflow.server_addresses(params['server_addresses']))
     certificates.check_ca_path(params['ca_path'])
     options = dict(((key, params[key]) for key in CHECK_OPTIONS), required=set(required))

@@ -15,6 +15,7 @@ become ``ok`` without anyone acting.
 import datetime
 import time
 
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_names
 from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import caa, certificates, domains, health, probes
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
@@ -59,7 +60,7 @@ class AppFacts:
                 raise CollectionError("Server %s has no lastaddress in the API's answer; give server_addresses."
                                       % app['serverid'], kind='unexpected_response')
             server_addresses = [server['lastaddress']]
-        listed = set(domains.comparison_key(name) for name in app['domains'])
+        listed = set(domain_names.comparison_key(name) for name in app['domains'])
         if other_apps is None:
             # one GET /apps: a name on several apps reaches only the app whose name sorts first
             me = app.get('name') or app_id
@@ -190,7 +191,7 @@ def app_facts(client, app_id, names, required, servers):
         facts, app = AppFacts.read(client, app_id, servers)
         servers = sorted(facts.server_addresses)
         if names is None:
-            names = [domains.comparison_key(n) for n in app['domains']]
+            names = [domain_names.comparison_key(n) for n in app['domains']]
         return (names + [name for name in required if name not in names], facts,
                 lambda: AppFacts.read(client, app_id, servers, facts.other_apps)[0], app.get('name'))
     if names is None or servers is None:

@@ -11,7 +11,7 @@ differs between plugins lives in mapping_plugins/, one small class each.
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import (
     CollectionError, SourceError, check_keys)
-from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import domains
+from ansible_collections.multisite.serverpilot.plugins.module_utils import domain_names
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import database, detection
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import BY_NAME, PLUGINS
 from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins.base import Request, table
@@ -43,13 +43,13 @@ def to_domains(plugin, rows, network_domain):
     for row in rows:
         try:
             found = plugin.mapping(row)
-            found['domain'] = domains.normalise_name(found['domain'])
+            found['domain'] = domain_names.normalise_name(found['domain'])
         except (ValueError, TypeError, KeyError) as exc:
             invalid.append({'id': row.get('id'), 'blog_id': row.get('blog_id'), 'domain': row.get('domain'),
                             'reason': str(exc) if isinstance(exc, ValueError) else 'cannot be read (%s)' % exc})
             continue
         name = found['domain']
-        found['custom'] = name not in (network_domain, base) and not domains.is_under(name, [base])
+        found['custom'] = name not in (network_domain, base) and not domain_names.is_under(name, [base])
         if plugin.lists_sites and not found['custom']:
             if name not in (network_domain, base) and name not in listed:
                 listed.add(name)
@@ -72,7 +72,7 @@ def _network_domain(session, request):
                                         "network's own. Check network_id and table_prefix."
                           % (request.network, name), part='network')
     try:
-        return domains.normalise_name(rows[0]['domain'])
+        return domain_names.normalise_name(rows[0]['domain'])
     except ValueError as exc:
         raise SourceError('network_id', "The network's domain %r in %s %s. Check network_id and table_prefix."
                           % (rows[0]['domain'], name, exc), part='network')
@@ -94,7 +94,7 @@ def _sites_own_domains(session, request, result, plugin):
             'site at that name, so it is returned in custom_site_domains and the domain_mapping role keeps it on the '
             "app. Map it in the plugin too, or change the site's address if it is stale."
             % (len(unlisted), SITE_ADDRESSES.table(request), plugin.title,
-               domains.first_few(unlisted)))
+               domain_names.first_few(unlisted)))
 
 
 def read_network(session, request):

@@ -225,3 +225,12 @@ def test_the_reader_never_names_a_plugin():
         for plugin in PLUGINS:
             assert "'%s'" % plugin.name not in code, (path, plugin.name)
             assert 'mapping_plugins.%s ' % plugin.name not in code, (path, plugin.name)
+
+
+def test_the_two_wings_import_only_what_they_share():
+    """module_utils/serverpilot/ and module_utils/wordpress/ never import each other: what both need (errors,
+    addresses, domain_names, ...) lives beside them, and only the role's planning (role_plan.py) joins them."""
+    for wing, other in (('serverpilot', 'wordpress'), ('wordpress', 'serverpilot')):
+        for path in glob.glob(os.path.join(REPO, 'plugins', 'module_utils', wing, '**', '*.py'), recursive=True):
+            with open(path) as handle:
+                assert 'plugins.module_utils.%s' % other not in handle.read(), path
