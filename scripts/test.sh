@@ -66,7 +66,7 @@ for version in 3.9 3.10 3.12 3.13; do
 done
 
 echo "== antsibull-docs lint-collection-docs --plugin-docs (the community's docs linter)"
-(cd "$sanity_root" && ANSIBLE_COLLECTIONS_PATH="$build_dir/sanity" antsibull-docs lint-collection-docs --plugin-docs .)
+(cd "$sanity_root" && ANSIBLE_COLLECTIONS_PATH="$build_dir/sanity" antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .)
 
 echo "== molecule (role domain_mapping, on this machine against the stand-in)"
 free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -1,14 +1,17 @@
 # Copyright (c) 2026, multisite.serverpilot contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The README's examples, run as written against the stand-in: each acts on the app it names (or the apps its
-inventory filter names) and never on another app of the account. The blocks are taken from README.md itself
-(each follows an ``<!-- example: NAME -->`` line), so an example edited there is the example tested here."""
+"""The examples of the README and the guides, run as written against the stand-in: each acts on the app it names
+(or the apps its inventory filter names) and never on another app of the account. The blocks are taken from
+README.md (each follows an ``<!-- example: NAME -->`` line) and docs/docsite/rst/ (an ``.. example: NAME`` comment
+before the code block), so an example edited there is the example tested here."""
 
+import glob
 import json
 import os
 import re
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -21,11 +24,18 @@ SERVER = '127.0.0.2'
 
 
 def example(name):
+    """The example marked ``name`` in README.md, or in a guide of docs/docsite/rst/ (an rst code block)."""
     with open(os.path.join(REPO, 'README.md')) as handle:
-        text = handle.read()
-    match = re.search(r'<!-- example: %s -->\n```yaml\n(.*?)```' % re.escape(name), text, re.S)
-    assert match, 'README.md has no example %r' % name
-    return match.group(1)
+        match = re.search(r'<!-- example: %s -->\n```yaml\n(.*?)```' % re.escape(name), handle.read(), re.S)
+    if match:
+        return match.group(1)
+    for path in sorted(glob.glob(os.path.join(REPO, 'docs', 'docsite', 'rst', '*.rst'))):
+        with open(path) as handle:
+            match = re.search(r'^\.\. example: %s\b[^\n]*\n\n\.\. code-block:: yaml\n\n((?:   .*\n|\n)+)'
+                              % re.escape(name), handle.read(), re.M)
+        if match:
+            return textwrap.dedent(match.group(1))
+    raise AssertionError('neither README.md nor a guide has the example %r' % name)
 
 
 @pytest.fixture

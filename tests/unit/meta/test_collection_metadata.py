@@ -132,16 +132,20 @@ def test_every_module_documents_the_error_kinds_it_can_return():
         assert {'invalid_input', 'missing_library'} <= can_return, name  # the runner's own, for every module
 
 
-def test_the_readme_layout_names_every_plugin_file():
-    with open(os.path.join(REPO, 'README.md')) as handle:
-        readme = handle.read()
-    layout = readme.split('## Layout')[1].split('\n## ')[0]
+def guide(name):
+    with open(os.path.join(REPO, 'docs', 'docsite', 'rst', name + '.rst')) as handle:
+        return handle.read()
+
+
+def test_the_layout_names_every_plugin_file():
+    layout = guide('development_guide').split('\nLayout\n------\n')[1]
     for path in glob.glob(os.path.join(REPO, 'plugins', '**', '*.py'), recursive=True):
         folder, name = path.split(os.sep)[-2:]
         if name == '__init__.py' or folder == 'modules':
             continue
         assert name in layout, path
-    for folder in ('plugins/modules/', 'roles/domain_mapping/', 'tests/stand_in/', 'benchmarks/', 'changelogs/'):
+    for folder in ('plugins/modules/', 'roles/domain_mapping/', 'tests/stand_in/', 'benchmarks/', 'changelogs/',
+                   'docs/docsite/'):
         assert folder in layout, folder
 
 
@@ -196,7 +200,7 @@ def test_the_eda_extensions_are_where_meta_says_and_both_rulebooks_are_valid_and
 
 def test_every_list_of_mapping_sources_names_every_plugin():
     """A seventh plugin is its file, its registry line and its test - and a line in each list of sources a user
-    reads, which this test finds missing (the module's choices are ansible-test's to check against the spec)."""
+    reads (the module's, the event source's, the role's, the database guide's), which this test finds missing."""
     from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress.mapping_plugins import PLUGINS
     module = yaml.safe_load(module_source('multisite_domains_info').split("DOCUMENTATION = r'''")[1].split("'''")[0])
     source = module['options']['source']
@@ -204,15 +208,13 @@ def test_every_list_of_mapping_sources_names_every_plugin():
         event_source = handle.read()
     role = read_yaml('roles', 'domain_mapping', 'meta', 'argument_specs.yml')
     database = ' '.join(role['argument_specs']['main']['options']['serverpilot_database']['description'])
-    with open(os.path.join(REPO, 'README.md')) as handle:
-        readme = handle.read()
-    table = readme.split('| `source` | Table |')[1].split('\n\n')[0]
+    table = guide('database_guide').split('.. list-table::')[1].split('\n\n', 2)[1]
     assert source['choices'] == ['auto'] + [plugin.name for plugin in PLUGINS]
     for plugin in PLUGINS:
         assert any(line.startswith('V(%s) - ' % plugin.name) for line in source['description']), plugin.name
         assert 'C(%s)' % plugin.name in event_source.split('\n  source:\n')[1].split('type:')[0], plugin.name
         assert 'C(%s)' % plugin.name in database, plugin.name
-        assert re.search(r'\n\| `%s` ' % plugin.name, table), plugin.name
+        assert re.search(r'^   \* - ``%s``( |$)' % plugin.name, table, re.M), plugin.name
 
 
 def test_the_reader_never_names_a_plugin():
@@ -234,3 +236,25 @@ def test_the_two_wings_import_only_what_they_share():
         for path in glob.glob(os.path.join(REPO, 'plugins', 'module_utils', wing, '**', '*.py'), recursive=True):
             with open(path) as handle:
                 assert 'plugins.module_utils.%s' % other not in handle.read(), path
+
+
+def test_the_guides_are_in_the_docsite_and_their_references_resolve():
+    """Every guide is listed in extra-docs.yml and opens with its label; every :ref: names a label a guide has
+    (antsibull-docs checks the plugin references, --check-extra-docs-refs, but not these)."""
+    listed = [name for section in read_yaml('docs', 'docsite', 'extra-docs.yml')['sections']
+              for name in section['toctree']]
+    rst = glob.glob(os.path.join(REPO, 'docs', 'docsite', 'rst', '*.rst'))
+    files = sorted(os.path.basename(path)[:-len('.rst')] for path in rst)
+    assert sorted(listed) == files
+    labels = set()
+    for name in files:
+        text = guide(name)
+        assert '\n.. _ansible_collections.multisite.serverpilot.docsite.%s:\n' % name in text, name
+        labels.update(re.findall(r'^\.\. _([\w.-]+):$', text, re.M))
+    for name in files:
+        for target in re.findall(r':ref:`[^`<]*<([^>]+)>`', guide(name)):
+            assert target in labels, (name, target)
+    with open(os.path.join(REPO, 'README.md')) as handle:
+        readme = handle.read()
+    for name in files:  # the README links each guide
+        assert '(docs/docsite/rst/%s.rst)' % name in readme, name
