@@ -14,9 +14,9 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 
-def domain_mapping_plan(settings, mapped=None):
+def domain_mapping_plan(variables, mapped=None):
     try:
-        return role_plan.plan(settings, mapped)
+        return role_plan.plan(variables, mapped)
     except CollectionError as exc:
         raise AnsibleFilterError(exc.msg)
     except KeyError as exc:

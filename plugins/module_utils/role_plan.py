@@ -74,22 +74,22 @@ def _www(www, mapped):
                     'Set serverpilot_www to always, apex, main_only or never instead.' % why)
 
 
-def _www_skip_under(settings, mapped):
+def _www_skip_under(variables, mapped):
     """Set by the operator, else in a database sync the operator's names and the network's own domain."""
-    if settings['www_skip_under'] is not None:
-        return list(settings['www_skip_under'])
+    if variables['www_skip_under'] is not None:
+        return list(variables['www_skip_under'])
     if mapped is None:
         return []
     base = mapped.get('subdomain_base')
-    return list(settings['domains']) + ([base] if base else [])
+    return list(variables['domains']) + ([base] if base else [])
 
 
-def plan(settings, mapped=None):
-    """What the role's steps are given, from its variables (``settings``: the role's serverpilot_* variables
+def plan(variables, mapped=None):
+    """What the role's steps are given, from its variables (``variables``: the role's serverpilot_* variables
     without the prefix - domains, domains_state, domains_exclusive, www, www_skip_under, keep, keep_ip_addresses,
     max_removals, max_removals_percent, source_may_be_empty, required_domains, database) and the database's read.
 
-    ``mapped`` is multisite_domains_info's result when ``settings['database']``
+    ``mapped`` is multisite_domains_info's result when ``variables['database']``
     is set, else None. Returns a dict:
 
     - ``sync``: the arguments of serverpilot_app_domains (``max_removals`` and
@@ -100,36 +100,36 @@ def plan(settings, mapped=None):
       required one;
     - ``required``: the names whose failure fails the run.
     """
-    from_db = settings['database'] is not None
+    from_db = variables['database'] is not None
     if from_db and mapped is None:
         raise PlanError('serverpilot_database is set but the database was not read')
     mapped = mapped if from_db else None
-    present = settings['domains_state'] == 'present'
-    www = _www(settings['www'], mapped)
+    present = variables['domains_state'] == 'present'
+    www = _www(variables['www'], mapped)
     sync = None
-    if from_db or settings['domains'] or settings['domains_exclusive']:
-        exclusive = from_db or settings['domains_exclusive']
-        names = (list(mapped['domains']) + list(mapped['custom_site_domains']) + list(settings['domains'])
-                 if from_db else list(settings['domains']))
+    if from_db or variables['domains'] or variables['domains_exclusive']:
+        exclusive = from_db or variables['domains_exclusive']
+        names = (list(mapped['domains']) + list(mapped['custom_site_domains']) + list(variables['domains'])
+                 if from_db else list(variables['domains']))
         sync = dict(
             domains=names,
-            state='present' if from_db else settings['domains_state'],
+            state='present' if from_db else variables['domains_state'],
             exclusive=exclusive,
             www=www,
-            www_skip_under=_www_skip_under(settings, mapped),
-            keep=list(settings['keep']) + (EVERY_IP if settings['keep_ip_addresses'] else []),
+            www_skip_under=_www_skip_under(variables, mapped),
+            keep=list(variables['keep']) + (EVERY_IP if variables['keep_ip_addresses'] else []),
         )
         # only an exclusive sync removes names the task did not list
-        if exclusive and settings['max_removals'] is not None:
-            sync['max_removals'] = settings['max_removals']
-        if exclusive and settings['max_removals_percent'] is not None:
-            sync['max_removals_percent'] = settings['max_removals_percent']
+        if exclusive and variables['max_removals'] is not None:
+            sync['max_removals'] = variables['max_removals']
+        if exclusive and variables['max_removals_percent'] is not None:
+            sync['max_removals_percent'] = variables['max_removals_percent']
         # an emptied table looks exactly like a network whose customers all left
-        if from_db and not settings['source_may_be_empty']:
+        if from_db and not variables['source_may_be_empty']:
             sync['source_mappings'] = mapped['count']
     required = []
     if present:
-        required = list(settings['domains'] if settings['required_domains'] is None else settings['required_domains'])
+        required = list(variables['domains'] if variables['required_domains'] is None else variables['required_domains'])
     checked = []
     if sync is not None and sync['state'] == 'present':
         # the names the sync asks for, as serverpilot_app_domains computes them (its own check comes first)

@@ -27,28 +27,28 @@ DEFAULT_SOCKETS = ('/run/mysqld/mysqld.sock', '/var/run/mysqld/mysqld.sock', '/t
 
 def connection_settings(params, exists=os.path.exists):
     """What to connect with: explicit options win over wp-config.php, which wins over the option file."""
-    settings = {'host': None, 'port': None, 'unix_socket': None, 'user': None, 'password': None,
-                'database': None, 'table_prefix': None, 'config_signs': []}
+    connection = {'host': None, 'port': None, 'unix_socket': None, 'user': None, 'password': None,
+                  'database': None, 'table_prefix': None, 'config_signs': []}
     if params.get('wp_config'):
         found = wp_config.read_file(params['wp_config'])
-        settings['config_signs'] = wp_config.signs(params['wp_config'], found)
+        connection['config_signs'] = wp_config.signs(params['wp_config'], found)
         wp = wp_config.database_settings(params['wp_config'], params, found)
         if 'DB_HOST' in wp:
-            settings.update(wp_config.parse_db_host(wp['DB_HOST']))
-        settings.update(user=wp.get('DB_USER'), password=wp.get('DB_PASSWORD'), database=wp.get('DB_NAME'),
-                        table_prefix=wp.get('$table_prefix'))
+            connection.update(wp_config.parse_db_host(wp['DB_HOST']))
+        connection.update(user=wp.get('DB_USER'), password=wp.get('DB_PASSWORD'), database=wp.get('DB_NAME'),
+                          table_prefix=wp.get('$table_prefix'))
     for option, key in (('login_host', 'host'), ('login_port', 'port'), ('login_unix_socket', 'unix_socket'),
                         ('login_user', 'user'), ('login_password', 'password'), ('database', 'database'),
                         ('table_prefix', 'table_prefix')):
         if params.get(option) is not None:
-            settings[key] = params[option]
+            connection[key] = params[option]
             if option == 'login_host':  # a host given on its own means TCP, whatever wp-config said
-                settings['unix_socket'] = params.get('login_unix_socket')
-    if settings['table_prefix'] is None:  # no wp_config (it names its own or is refused): the documented default
-        settings['table_prefix'] = 'wp_'
-    if settings['host'] == 'localhost' and not settings['port'] and not settings['unix_socket']:
-        settings['unix_socket'] = next((path for path in DEFAULT_SOCKETS if exists(path)), None)
-    return settings
+                connection['unix_socket'] = params.get('login_unix_socket')
+    if connection['table_prefix'] is None:  # no wp_config (it names its own or is refused): the documented default
+        connection['table_prefix'] = 'wp_'
+    if connection['host'] == 'localhost' and not connection['port'] and not connection['unix_socket']:
+        connection['unix_socket'] = next((path for path in DEFAULT_SOCKETS if exists(path)), None)
+    return connection
 
 
 # MySQL/MariaDB error numbers, by what the operator has to check.
@@ -85,13 +85,13 @@ def option_file_target(config_file):
     return found
 
 
-def effective_target(settings, config_file=None):
-    """Where the connection goes: explicit settings, then the option file, then PyMySQL's defaults."""
+def effective_target(connection, config_file=None):
+    """Where the connection goes: what ``connection`` says, then the option file, then PyMySQL's defaults."""
     from_file = option_file_target(config_file)
-    socket = settings['unix_socket'] or from_file['socket']
+    socket = connection['unix_socket'] or from_file['socket']
     if socket:
         return socket
-    return '%s:%s' % (settings['host'] or from_file['host'] or 'localhost', settings['port'] or from_file['port'] or 3306)
+    return '%s:%s' % (connection['host'] or from_file['host'] or 'localhost', connection['port'] or from_file['port'] or 3306)
 
 
 def _password_bytes(password):
@@ -129,17 +129,17 @@ class Session:
             raise _error(exc, self._target, self._password, part=part, about=about)
 
 
-def in_snapshot(settings, work, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10, query_timeout=30):
+def in_snapshot(connection, work, config_file=None, ca_cert=None, check_hostname=True, connect_timeout=10, query_timeout=30):
     """Connect, open one read-only transaction with a consistent snapshot, and return ``work(session)``.
 
     ``connect_timeout`` bounds the TCP connect, ``query_timeout`` every later read and write (the server's
     greeting included), so a server that accepts and never answers cannot hang the run; a table locked by
     another session (``mysqldump --lock-tables``) fails within it too.
     """
-    target = effective_target(settings, config_file)
+    target = effective_target(connection, config_file)
     # host stays None when not given, so the option file's host applies (PyMySQL falls back to localhost)
-    kwargs = dict(host=settings['host'], user=settings['user'], password=_password_bytes(settings['password']),
-                  database=settings['database'], port=int(settings['port'] or 0), unix_socket=settings['unix_socket'],
+    kwargs = dict(host=connection['host'], user=connection['user'], password=_password_bytes(connection['password']),
+                  database=connection['database'], port=int(connection['port'] or 0), unix_socket=connection['unix_socket'],
                   connect_timeout=connect_timeout, read_timeout=query_timeout, write_timeout=query_timeout,
                   charset='utf8mb4', autocommit=True)
     if config_file and os.path.exists(os.path.expanduser(config_file)):
@@ -147,16 +147,16 @@ def in_snapshot(settings, work, config_file=None, ca_cert=None, check_hostname=T
     if ca_cert:
         kwargs['ssl'] = {'ca': ca_cert, 'check_hostname': check_hostname}
     try:
-        connection = pymysql.connect(**kwargs)
+        server = pymysql.connect(**kwargs)
     except pymysql.err.MySQLError as exc:
-        raise _error(exc, target, settings['password'], connecting=True)
+        raise _error(exc, target, connection['password'], connecting=True)
     except (UnicodeError, ValueError, TypeError) as exc:
         # never the exception's own words: a UnicodeError quotes the character and its place in the password
         raise SourceError('connect', 'Cannot connect to the database at %s: the connection settings could not be '
                                      'used (%s). Check login_user, login_password and the option file.'
                           % (target, type(exc).__name__))
     try:
-        with connection.cursor() as cursor:
+        with server.cursor() as cursor:
             # A lock (a backup's LOCK TABLES) is waited for half the socket's own timeout, so the server has time
             # to say why it gave up, however slow; the session can read, never write; and every table of the run
             # is read in one snapshot, so a concurrent edit never yields a mix of two states.
@@ -164,13 +164,13 @@ def in_snapshot(settings, work, config_file=None, ca_cert=None, check_hostname=T
             cursor.execute('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ')
             cursor.execute('SET SESSION TRANSACTION READ ONLY')
             cursor.execute('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY')
-            result = work(Session(cursor, target, settings['password']))
+            result = work(Session(cursor, target, connection['password']))
             cursor.execute('ROLLBACK')
             return result
     except pymysql.err.MySQLError as exc:
-        raise _error(exc, target, settings['password'])
+        raise _error(exc, target, connection['password'])
     finally:
-        connection.close()
+        server.close()
 
 
 def _error(exc, target, password, connecting=False, part=None, about=None):

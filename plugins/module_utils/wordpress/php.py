@@ -173,6 +173,54 @@ def _interpolated_end(text, i, line):
     return i + 1
 
 
+_PLAIN_NAME = re.compile(r'[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*\Z')
+# "$name[...]" (the index as _SIMPLE_INDEX lexes it), and "{$name[...]}" with a literal index: both throw only on a
+# string indexed by something other than a number
+_INDEXED = re.compile(r'\{?(\$[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*)\[(-?[0-9]+|[^\]]*)\]\}?\Z')
+_LITERAL_KEY = re.compile(r'-?[0-9]+\Z|\'[^\'\\]*\'\Z|"[^"\\$]*"\Z')
+
+
+def _may_throw(body, line, may_be_string):
+    """Whether an interpolation in ``body`` (a double-quoted string or heredoc, without its quotes) can throw when
+    PHP runs it: a value that may be a string (``may_be_string(name)``) indexed by other than a number ("$s[k]":
+    "Cannot access offset of type string on string"), or code in "{$...}" / "${...}" beyond a name and one literal
+    index ("{$a[K]}": an undefined constant, "{$o->f()}"). A plain "$name", "{$name}", "${name}", a numeric index,
+    an index of what was never set, or a property only ever warn."""
+    i = 0
+    while i < len(body):
+        end = _interpolated_end(body, i, line)
+        piece = body[i:end]
+        i = end
+        if not piece.startswith(('$', '{$', '${')) or _PLAIN_NAME.match(piece.lstrip('{$').rstrip('}')):
+            continue
+        indexed = _INDEXED.match(piece)
+        if not indexed:
+            if piece.startswith('{') or piece.startswith('${'):
+                return True  # code: a call, a constant, a class
+            continue  # "$o->p": a property of a non-object warns
+        name, key = indexed.groups()
+        if piece.startswith('{') and not _LITERAL_KEY.match(key):
+            return True  # "{$a[K]}": an undefined constant throws
+        if not re.match(r'-?[0-9]+\Z', key) and may_be_string(name):
+            return True
+    return False
+
+
+def _statement_may_throw(statement, may_be_string):
+    """The line of the first string of ``statement`` whose interpolation can throw (_may_throw), or None."""
+    for token in statement.toks:
+        if token.kind == 'string' and token.text[0] == '"':
+            body = token.text[1:-1]
+        elif token.kind == 'heredoc' and "'" not in token.text.split('\n')[0]:
+            opening = _HEREDOC.match(token.text)
+            body = token.text[opening.end():] if opening else token.text
+        else:
+            continue
+        if _may_throw(body, token.line, may_be_string):
+            return token.line
+    return None
+
+
 def _string_end(text, start, line):
     quote, end, n = text[start], start + 1, len(text)
     while end < n and text[end] != quote:
@@ -485,6 +533,9 @@ class _State(object):
         self.all_constants = None   # Unsure for every constant, for good
         self.all_variables = None
         self.stopped = None  # Unsure for what is set from here on: code before may have stopped the file
+        # Unsure for every name, set before or after: PHP may fail on a line before WordPress loads, and then no
+        # value of the file is what WordPress reads
+        self.failed = None
 
     def spoil(self, name, why, line):
         self.unsure.setdefault(name, Unsure(why, line))
@@ -516,7 +567,9 @@ class _State(object):
         names = set(self.values) | set(self.unsure)
         for name in names:
             blanket = self.blanket(name)
-            if name in self.unsure:
+            if self.failed is not None:
+                out[name] = (self.failed.line, self.failed)
+            elif name in self.unsure:
                 out[name] = (self.unsure[name].line, self.unsure[name])
             elif blanket is not None:
                 out[name] = (blanket.line, blanket)
@@ -524,8 +577,17 @@ class _State(object):
                 out[name] = self.values[name][:2]
         return out
 
+    def may_be_string(self, name):
+        """Whether variable ``name`` may hold a string now: it does, or the reader cannot know (never set: null)."""
+        if name in self.unsure or self.blanket(name) is not None:
+            return True
+        return name in self.values
+
     def blanket(self, name):
-        """The Unsure that covers ``name`` though it was never named (an include, a variable variable)."""
+        """The Unsure that covers ``name`` though it was never named (an include, a variable variable, a line
+        where PHP may fail)."""
+        if self.failed is not None:
+            return self.failed
         return self.all_variables if name.startswith('$') else self.all_constants
 
 
@@ -623,6 +685,10 @@ def evaluate(text, names=()):
     while at < len(found):
         statement = found[at]
         at += 1
+        throws = _statement_may_throw(statement, state.may_be_string)
+        if throws is not None and state.failed is None:
+            state.failed = Unsure('cannot be trusted: line %d may stop PHP before WordPress loads (a string there '
+                                  'interpolates an index or code, which can throw)' % throws, throws)
         if statement.conditional:
             _taint(state, statement)
         elif statement.header:

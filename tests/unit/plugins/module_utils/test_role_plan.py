@@ -15,7 +15,7 @@ DEFAULTS = dict(domains=[], domains_state='present', domains_exclusive=False, ww
 DB = {'wp_config': '/srv/wp-config.php'}
 
 
-def settings(**changes):
+def variables(**changes):
     return dict(DEFAULTS, **changes)
 
 
@@ -26,11 +26,11 @@ def mapped(domains=('shop.example',), custom=(), count=None, source='ultimate_mu
 
 
 def test_nothing_listed_and_no_database_syncs_and_checks_nothing():
-    assert role_plan.plan(settings()) == dict(sync=None, health_domains=[], required=[])
+    assert role_plan.plan(variables()) == dict(sync=None, health_domains=[], required=[])
 
 
 def test_operator_names_are_synced_with_their_www_forms_and_required():
-    plan = role_plan.plan(settings(domains=['Shop.Example.com']))
+    plan = role_plan.plan(variables(domains=['Shop.Example.com']))
     assert plan['sync'] == dict(domains=['Shop.Example.com'], state='present', exclusive=False, www='always',
                                 www_skip_under=[], keep=['0.0.0.0/0', '::/0'])
     # not exclusive: neither guard applies, so neither is passed
@@ -39,19 +39,19 @@ def test_operator_names_are_synced_with_their_www_forms_and_required():
 
 
 def test_an_exclusive_list_carries_max_removals_and_keep_as_given():
-    plan = role_plan.plan(settings(domains=['a.test'], domains_exclusive=True, max_removals=0, keep=['stage.test'],
-                                   keep_ip_addresses=False))
+    plan = role_plan.plan(variables(domains=['a.test'], domains_exclusive=True, max_removals=0, keep=['stage.test'],
+                                    keep_ip_addresses=False))
     assert plan['sync']['exclusive'] is True and plan['sync']['max_removals'] == 0
     assert plan['sync']['keep'] == ['stage.test'] and 'source_mappings' not in plan['sync']
 
 
 def test_a_removal_checks_nothing_and_requires_nothing():
-    plan = role_plan.plan(settings(domains=['old.test'], domains_state='absent', required_domains=['old.test']))
+    plan = role_plan.plan(variables(domains=['old.test'], domains_state='absent', required_domains=['old.test']))
     assert plan['sync']['state'] == 'absent' and plan['health_domains'] == [] and plan['required'] == []
 
 
 def test_a_database_sync_is_exclusive_present_and_guarded_by_the_mapping_count():
-    plan = role_plan.plan(settings(domains=['network.test'], database=DB, domains_state='absent'),
+    plan = role_plan.plan(variables(domains=['network.test'], database=DB, domains_state='absent'),
                           mapped(domains=['shop.example'], custom=['own.example']))
     sync = plan['sync']
     assert sync['domains'] == ['shop.example', 'own.example', 'network.test']
@@ -65,28 +65,28 @@ def test_a_database_sync_is_exclusive_present_and_guarded_by_the_mapping_count()
 
 def test_an_empty_source_passes_its_zero_unless_the_operator_says_it_may_be_empty():
     empty = mapped(domains=[], count=0)
-    assert role_plan.plan(settings(database=DB, domains=['n.test']), empty)['sync']['source_mappings'] == 0
+    assert role_plan.plan(variables(database=DB, domains=['n.test']), empty)['sync']['source_mappings'] == 0
     # also with no names of the operator's own: the sites' own custom domains would be all that is left
-    only_custom = role_plan.plan(settings(database=DB), mapped(domains=[], custom=['own.example'], count=0))
+    only_custom = role_plan.plan(variables(database=DB), mapped(domains=[], custom=['own.example'], count=0))
     assert only_custom['sync']['source_mappings'] == 0 and only_custom['sync']['domains'] == ['own.example']
-    allowed = role_plan.plan(settings(database=DB, domains=['n.test'], source_may_be_empty=True), empty)
+    allowed = role_plan.plan(variables(database=DB, domains=['n.test'], source_may_be_empty=True), empty)
     assert 'source_mappings' not in allowed['sync']
 
 
 def test_skip_under_set_by_the_operator_wins_and_a_network_without_base_adds_none():
-    assert role_plan.plan(settings(database=DB, www_skip_under=['x.test']), mapped())['sync']['www_skip_under'] == \
+    assert role_plan.plan(variables(database=DB, www_skip_under=['x.test']), mapped())['sync']['www_skip_under'] == \
         ['x.test']
-    assert role_plan.plan(settings(database=DB, domains=['n.test']),
+    assert role_plan.plan(variables(database=DB, domains=['n.test']),
                           mapped(subdomain_base=None))['sync']['www_skip_under'] == ['n.test']
 
 
 def test_required_names_are_checked_even_when_not_synced():
-    plan = role_plan.plan(settings(domains=['a.test'], required_domains=['b.test'], www='never'))
+    plan = role_plan.plan(variables(domains=['a.test'], required_domains=['b.test'], www='never'))
     assert plan['health_domains'] == ['a.test', 'b.test'] and plan['required'] == ['b.test']
 
 
 def test_www_source_follows_the_networks_setting():
-    plan = role_plan.plan(settings(database=DB, www='source'), mapped(www_setting='never'))
+    plan = role_plan.plan(variables(database=DB, www='source'), mapped(www_setting='never'))
     assert plan['sync']['www'] == 'never' and plan['health_domains'] == ['shop.example']
 
 
@@ -97,19 +97,19 @@ def test_www_source_follows_the_networks_setting():
 ])
 def test_www_source_without_the_setting_is_refused(database, read, words):
     with pytest.raises(role_plan.PlanError) as info:
-        role_plan.plan(settings(database=database, www='source', domains=['a.test']), read)
+        role_plan.plan(variables(database=database, www='source', domains=['a.test']), read)
     assert words in info.value.msg and 'serverpilot_www=source' in info.value.msg
 
 
 def test_an_invalid_name_is_refused_with_the_sync_modules_own_message():
     with pytest.raises(CollectionError, match='Invalid domain names') as info:
-        role_plan.plan(settings(domains=['bad..name']))
+        role_plan.plan(variables(domains=['bad..name']))
     assert info.value.kind == 'invalid_input'
 
 
 def test_a_database_that_was_not_read_is_no_empty_network():
     with pytest.raises(role_plan.PlanError, match='not read'):
-        role_plan.plan(settings(database=DB), None)
+        role_plan.plan(variables(database=DB), None)
 
 
 def test_the_result_takes_the_later_autossl_answer_that_ran():
@@ -165,7 +165,7 @@ def test_one_customers_name_too_long_for_www_never_stops_the_plan():
     that name's problem - synced and checked without the form - never a failed plan for the whole network."""
     long_name = '.'.join(['a' * 62, 'b' * 62, 'c' * 62, 'd' * 61]) + '.io'
     assert len(long_name) > 249
-    planned = role_plan.plan(settings(database=DB), mapped([long_name, 'shop.example.com']))
+    planned = role_plan.plan(variables(database=DB), mapped([long_name, 'shop.example.com']))
     assert long_name in planned['sync']['domains']
     assert long_name in planned['health_domains'] and 'www.' + long_name not in planned['health_domains']
     assert 'www.shop.example.com' in planned['health_domains']
@@ -216,7 +216,7 @@ def test_the_result_says_where_the_credentials_came_from_and_whether_the_plugin_
 def test_an_empty_exclusive_list_plans_a_sync_that_empties_the_app_within_its_guards():
     """domains: [] skips the sync only when not exclusive: an operator emptying an app must get a sync (the
     removal guards then decide), never a green run that did nothing."""
-    plan = role_plan.plan(settings(domains=[], domains_exclusive=True))
+    plan = role_plan.plan(variables(domains=[], domains_exclusive=True))
     assert plan['sync'] == dict(domains=[], state='present', exclusive=True, www='always', www_skip_under=[],
                                 keep=['0.0.0.0/0', '::/0'], max_removals=10, max_removals_percent=25)
     assert plan['health_domains'] == [] and plan['required'] == []

@@ -204,3 +204,24 @@ def test_no_mutation_of_a_settings_row_raises_anything_but_value_error():
 ])
 def test_values_as_php_casts_read_them(value, as_int, as_bool):
     assert php.to_int(value) == as_int and php.to_bool(value) is as_bool
+
+
+@pytest.mark.parametrize('text, trusted', [
+    # PHP 8: "Cannot access offset of type string on string" - the file dies before WordPress loads
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_";\n$table_prefix .= "$table_prefix[k]";\n', False),
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_{$x[K]}";\n', False),  # an undefined constant
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "{$o->name()}";\n', False),
+    ('<?php\ndefine("DB_NAME", "n");\n$s = \'x\';\n$table_prefix = <<<EOT\nwp_$s[key]\nEOT;\n', False),
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_$never_set[key]";\n', True),  # null indexed: a warning
+    # these only ever warn: the value before them stands
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_$x";\n', True),
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_{$x}";\n', True),
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_$x[0]";\n', True),
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = \'wp_$x[k]\';\n', True),  # single quotes: no interpolation
+    ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_\\$x[k]";\n', True),  # an escaped $
+])
+def test_a_line_that_may_throw_leaves_no_value_trusted(text, trusted):
+    found = php.evaluate(text, ('DB_NAME', '$table_prefix'))
+    assert (found['DB_NAME'] == (2, 'n')) is trusted, found
+    if not trusted:
+        assert 'may stop PHP before WordPress loads' in found['DB_NAME'][1].why

@@ -38,7 +38,9 @@ _SINGLE_PIECES = st.one_of(_PLAIN, st.sampled_from([r"\'", r'\\', r'\n', r'\x41'
 _DOUBLE_PIECES = st.one_of(_PLAIN, st.sampled_from([
     r'\n', r'\t', r'\r', r'\v', r'\e', r'\f', r'\\', r'\$', r'\"', r'\q', r"\'", r'\x41', r'\xff', r'\xc3\xa9',
     r'\x4', r'\x', r'\101', r'\400', r'\0', r'\u{20AC}', r'\u{41}', r'\u', '$', '{', '}', '$table_prefix',
-    '{$table_prefix}', '${x}', '$1', '{ $x}']))
+    '{$table_prefix}', '${x}', '$1', '{ $x}',
+    # an index interpolated: on a string PHP throws for a name ('k'), warns for a number; on nothing it warns
+    '$table_prefix[k]', '$table_prefix[0]', '$table_prefix[-1]', '{$table_prefix[0]}', '$x[k]', '$x[$y]']))
 
 
 def _single(pieces):
@@ -202,6 +204,12 @@ def _unique_functions(text):
     "<?php\n$table_prefix = 'a_'; $t = &$table_prefix; $t = 'ref_';\n",
     "<?php\n$GLOBALS['table_prefix'] = 'g_';\n",
     "<?php\ndefine('DB_NAME', 'first');\ndefine('DB_NAME', 'second');\n",
+    # an interpolated index that throws (a string indexed by a name) stops PHP before WordPress loads; one that
+    # warns (a number, a variable never set) does not
+    '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = \'wp_\';\n$table_prefix .= "$table_prefix[k]";\n',
+    '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = \'wp_\';\n$table_prefix .= "$table_prefix[0]";\n',
+    '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = "wp_$never[k]";\n',
+    '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = "wp_{$never[K]}";\n',
 ])
 def test_known_cases(oracle, text):
     check(oracle, text)
