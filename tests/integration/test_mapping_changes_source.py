@@ -134,6 +134,7 @@ def test_a_stopped_database_gives_no_event_and_recovery_compares_with_the_last_g
     assert not any(PASSWORD in line for line in log.lines)
 
 
+@pytest.mark.in_process
 def test_bad_arguments_fail_the_source_at_start(source_main):
     from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
     with pytest.raises(CollectionError, match='interval'):

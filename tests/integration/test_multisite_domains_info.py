@@ -73,6 +73,7 @@ def by_domain(result):
     return dict((m['domain'], m) for m in result['mappings'])
 
 
+@pytest.mark.in_process
 def test_mercator_named(mariadb):
     result = read(mariadb, network(mariadb, 'mercator'), source='mercator')
     assert result['source'] == 'mercator' and result['source_reason'] == 'named'
@@ -89,6 +90,7 @@ def test_mercator_named(mariadb):
     assert 'old-shop.example.com' in inactive['domains']
 
 
+@pytest.mark.in_process
 def test_wpmu_domain_mapping_named_maps_every_row(mariadb):
     result = read(mariadb, network(mariadb, 'wpmu_domain_mapping'), source='wpmu_domain_mapping')
     # by blog, the primary (active = 1) first; the rows with active = 0 are mapped all the same
@@ -97,6 +99,7 @@ def test_wpmu_domain_mapping_named_maps_every_row(mariadb):
         ('shop.example.com', True, True), ('old-shop.example.com', False, True), ('third.example.org', False, True)]
 
 
+@pytest.mark.in_process
 def test_the_shared_shape_is_refused_by_auto_naming_both(mariadb):
     database = network(mariadb, 'mercator')
     result = read(mariadb, database)
@@ -109,6 +112,7 @@ def test_the_shared_shape_is_refused_by_auto_naming_both(mariadb):
     ('wpmudev_domain_mapping', 'auto: wp_domain_mapping with column scheme'),
     ('dark_matter', 'auto: wp_domain_mapping with column type'),
 ])
+@pytest.mark.in_process
 def test_auto_detects_wpmudev_and_dark_matter(mariadb, source, reason):
     result = read(mariadb, network(mariadb, source))
     assert not result.get('failed'), result
@@ -124,6 +128,7 @@ def test_auto_detects_wpmudev_and_dark_matter(mariadb, source, reason):
         assert mappings['shop.example.com']['is_https'] is True and 'paused.example.com' not in mappings
 
 
+@pytest.mark.in_process
 def test_wordpress_own_mapping_is_what_auto_reads_without_a_plugin(mariadb):
     result = read(mariadb, network(mariadb))
     assert result['source'] == 'wordpress' and result['table'] == 'wp_blogs'
@@ -136,6 +141,7 @@ def test_wordpress_own_mapping_is_what_auto_reads_without_a_plugin(mariadb):
     assert by_domain(everything)['spam.example']['active'] is False
 
 
+@pytest.mark.in_process
 def test_several_sources_are_refused_naming_each(mariadb):
     database = network(mariadb, 'dark_matter')
     mariadb.sql("CREATE TABLE wp_wu_domain_mappings (id bigint(20) unsigned NOT NULL AUTO_INCREMENT, "
@@ -149,12 +155,14 @@ def test_several_sources_are_refused_naming_each(mariadb):
     assert named['domains'] == ['shop.example.com', 'www.shop.example.com']
 
 
+@pytest.mark.in_process
 def test_a_named_source_that_does_not_fit_the_table_is_refused(mariadb):
     result = read(mariadb, network(mariadb, 'wpmudev_domain_mapping'), source='wpmu_domain_mapping')
     assert result['failed'] and result['source_error'] == 'shape'
     assert 'WPMU DEV Domain Mapping' in result['msg'] and 'source: wpmudev_domain_mapping' in result['msg']
 
 
+@pytest.mark.in_process
 def test_a_plugin_table_is_read_for_one_networks_sites(mariadb):
     database = network(mariadb, 'mercator')
     mariadb.sql("INSERT INTO wp_site (id, domain, path) VALUES (2, 'second.example', '/')", database)
@@ -167,6 +175,7 @@ def test_a_plugin_table_is_read_for_one_networks_sites(mariadb):
     assert 'second-shop.example' not in first['domains'] and 'shop.example.com' in first['domains']
 
 
+@pytest.mark.in_process
 def test_detection_without_grants_on_any_table_names_the_privileges(mariadb):
     database = network(mariadb, 'dark_matter')
     mariadb.sql("CREATE TABLE IF NOT EXISTS `%s`.other (id INT)" % database)
@@ -199,6 +208,7 @@ def test_auto_through_ansible_playbook_in_check_mode(mariadb, playbook):
     assert PASSWORD not in run.stdout
 
 
+@pytest.mark.in_process
 def test_main_reads_wordpress_own_mapping(mariadb):
     mariadb.create_wordpress('unitsources')
     mariadb.add_site('unitsources', 'wp_', 2, 'Shop.Example.com')

@@ -264,6 +264,7 @@ def test_select_denied_is_named_as_a_grants_problem(mariadb, network, playbook):
     assert 'GRANT SELECT' in result['msg'] and 'Cannot connect' not in result['msg']
 
 
+@pytest.mark.in_process
 def test_the_session_refuses_writes_even_for_a_user_who_may_write(mariadb, network):
     """The reader's own guard, shown with a user that has INSERT: a write in its session is refused."""
     from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import database

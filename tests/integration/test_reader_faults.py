@@ -90,6 +90,7 @@ class DroppingProxy:
         self.listener.close()
 
 
+@pytest.mark.in_process
 def test_a_connection_dropped_while_the_sites_are_read_fails_the_read(mariadb):
     database = network(mariadb)
     proxy = DroppingProxy(mariadb.port, b"FROM `wp_blogs` WHERE site_id")
@@ -135,6 +136,7 @@ def mariadb_binary():
     return mariadb_server._binary('mariadb', 'mysql')
 
 
+@pytest.mark.in_process
 def test_a_table_locked_by_a_backup_fails_the_read_within_query_timeout(mariadb):
     database = network(mariadb)
     lock = Lock(mariadb, database, 'wp_blogs')
@@ -185,6 +187,7 @@ class CommittingSession:
         return found
 
 
+@pytest.mark.in_process
 def test_an_edit_committed_during_the_read_is_not_half_seen(mariadb):
     database = network(mariadb)
     settings = wordpress_database.connection_settings(options(mariadb, database))
@@ -222,6 +225,7 @@ def stale_and_live(mariadb):
     return database
 
 
+@pytest.mark.in_process
 def test_table_prefix_after_another_statement_on_its_line(mariadb, tmp_path, stale_and_live):
     path = wp_config(tmp_path, mariadb, stale_and_live, "define( 'WP_DEBUG', false ); $table_prefix = 'wpx_';\n")
     result = run_main(main, dict(wp_config=path, config_file='/nonexistent/my.cnf', source='mercator'))
@@ -232,6 +236,7 @@ def test_table_prefix_after_another_statement_on_its_line(mariadb, tmp_path, sta
     "getenv('WP_TABLE_PREFIX') ?: 'wpx_'",
     "getenv_docker('WORDPRESS_TABLE_PREFIX', 'wpx_')",
 ])
+@pytest.mark.in_process
 def test_a_table_prefix_set_by_code_is_refused_not_read_as_wp(mariadb, tmp_path, stale_and_live, expression):
     path = wp_config(tmp_path, mariadb, stale_and_live, "$table_prefix = %s;\n" % expression)
     result = run_main(main, dict(wp_config=path, config_file='/nonexistent/my.cnf', source='mercator'))
@@ -242,6 +247,7 @@ def test_a_table_prefix_set_by_code_is_refused_not_read_as_wp(mariadb, tmp_path,
     assert given['domains'] == ['shop.example.com', 'blog.example.org']
 
 
+@pytest.mark.in_process
 def test_a_wp_config_without_table_prefix_is_refused(mariadb, tmp_path, stale_and_live):
     result = run_main(main, dict(wp_config=wp_config(tmp_path, mariadb, stale_and_live, ''), source='mercator',
                                  config_file='/nonexistent/my.cnf'))
@@ -251,6 +257,7 @@ def test_a_wp_config_without_table_prefix_is_refused(mariadb, tmp_path, stale_an
 SEARCH_REPLACED = 'a:2:{s:25:"auto_create_www_subdomain";s:9:"main_only";s:6:"domain";s:15:"shop.example.com";}'
 
 
+@pytest.mark.in_process
 def test_a_settings_row_after_a_search_replace_is_null_with_a_warning(mariadb):
     database = 'faults%d' % next(_names)
     mariadb.create_network(database, rows=[{'blog_id': 2, 'domain': 'shop.example.com'}])
@@ -264,6 +271,7 @@ def test_a_settings_row_after_a_search_replace_is_null_with_a_warning(mariadb):
     assert unread['domains'] == ['shop.example.com'] and unread['warnings'] == []
 
 
+@pytest.mark.in_process
 def test_nulls_in_nullable_columns_read_as_the_plugins_read_them(mariadb):
     database = network(mariadb, 'dark_matter', rows=[])
     mariadb.sql("INSERT INTO wp_domain_mapping (blog_id, is_primary, domain, active, is_https, type) VALUES "
@@ -277,6 +285,7 @@ def test_nulls_in_nullable_columns_read_as_the_plugins_read_them(mariadb):
     assert [m['active'] for m in everything['mappings'] if m['domain'] == 'nulled.example.org'] == [False]
 
 
+@pytest.mark.in_process
 def test_a_www_network_has_its_subdomain_sites_under_the_name_without_www(mariadb):
     database = network(mariadb, None, network_domain='www.second.test')
     mariadb.add_sites(database, 'wp_', [{'blog_id': 5, 'domain': 'sub2.second.test'}])
@@ -303,6 +312,7 @@ def test_the_role_gives_no_www_form_to_the_sites_of_a_www_network(standin, messy
         'www.site3.network.example'])
 
 
+@pytest.mark.in_process
 def test_an_ultimate_multisite_row_with_a_null_stage_is_read_as_the_columns_default(mariadb):
     database = 'faults%d' % next(_names)
     mariadb.create_network(database, rows=[{'blog_id': 2, 'domain': 'shop.example.com'}])

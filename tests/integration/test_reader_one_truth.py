@@ -87,6 +87,7 @@ def test_a_restore_replayed_table_by_table_never_reads_as_another_source(mariadb
     assert watch_read(mariadb, 'truthdst')['domains'] == CUSTOMERS
 
 
+@pytest.mark.in_process
 def test_a_plugin_removed_without_migrating_its_mappings_is_refused(mariadb):
     # deactivated and its table dropped; its settings row is what is left of it
     make_network(mariadb, 'truthgone', active=('akismet/akismet.php',))
@@ -99,6 +100,7 @@ def test_a_plugin_removed_without_migrating_its_mappings_is_refused(mariadb):
     assert watch_read(mariadb, 'truthgone', source='wordpress')['domains'] == ['own-domain.example']
 
 
+@pytest.mark.in_process
 def test_the_result_says_what_auto_saw_so_the_source_can_be_pinned(mariadb):
     make_network(mariadb, 'truthseen')
     result = watch_read(mariadb, 'truthseen')
@@ -112,6 +114,7 @@ def test_the_result_says_what_auto_saw_so_the_source_can_be_pinned(mariadb):
     "$table_prefix = 'wp_';\n$table_prefix .= 'net2_';\n",
     "// the second network\r$table_prefix = 'wp_net2_';\r",
 ])
+@pytest.mark.in_process
 def test_the_prefix_php_reads_is_the_prefix_read(mariadb, tmp_path, config):
     # two networks in one database: a stale one under wp_, the live one under wp_net2_
     make_network(mariadb, 'truthprefix', customers=['stale.example.com'])
