@@ -21,9 +21,9 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
-from stand_in.server import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, StandInServer  # noqa: E402
+import run  # noqa: E402 - the fleet, its environment and its variables as run.py has them
+from stand_in.server import StandInServer  # noqa: E402
 
-COLLECTIONS = os.path.join(REPO, '.ansible', 'collections')
 BIN = os.path.dirname(sys.executable)
 FLEET_TASKS = ('Gather every app\'s result into one report', 'Write the fleet report as JSON and HTML')
 
@@ -36,26 +36,17 @@ def main():
     options = parser.parse_args()
     server = StandInServer().start()
     try:
-        for i in range(options.apps):
-            server.state.add_app(name='fleet%03d' % i, domains=[], serverid='fleet-srv')
         with tempfile.TemporaryDirectory() as workdir:
-            inventory = os.path.join(workdir, 'fleet.serverpilot.yml')
-            with open(inventory, 'w') as handle:
-                handle.write('plugin: multisite.serverpilot.serverpilot\nfilters:\n'
-                             '  - serverpilot_app_name.startswith("fleet")\n'
-                             'compose:\n  serverpilot_domains: "[serverpilot_app_name ~ \'.example.com\']"\n')
+            inventory = run.fleet_inventory(server, workdir, options.apps)  # the same fleet as run.py's many_apps
             times_file = os.path.join(workdir, 'times.jsonl')
             reports = os.path.join(workdir, 'reports')
-            env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, SERVERPILOT_API_URL=server.url,
-                       SERVERPILOT_CLIENT_ID=DEFAULT_CLIENT_ID, SERVERPILOT_API_KEY=DEFAULT_API_KEY,
-                       ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
-                       ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'), TASK_TIMES_FILE=times_file,
+            env = dict(run.stand_in_env(server), ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'),
+                       TASK_TIMES_FILE=times_file,
                        ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, 'benchmarks', 'callback_plugins'),
                        ANSIBLE_CALLBACKS_ENABLED='task_timer')
             cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory,
                    os.path.join(REPO, 'playbooks', 'domain_mapping.yml'), '--forks', str(options.forks),
-                   '-e', json.dumps({'serverpilot_autossl': False, 'serverpilot_verify_ssl': False,
-                                     'serverpilot_www': 'never', 'serverpilot_report_dir': reports})]
+                   '-e', json.dumps(dict(run.FLEET_VARIABLES, serverpilot_report_dir=reports))]
             start = time.monotonic()
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             elapsed = time.monotonic() - start
