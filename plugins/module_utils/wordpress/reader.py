@@ -129,7 +129,7 @@ def read_network(session, request):
     extra, problems = plugin.network_settings(session, request)
     result.update(extra)
     result['problems'].extend(problems)
-    if request.integration:
+    if request.read_plugin_integration:
         extra, problems = plugin.integration(session, request)
         result.update(extra)
         result['problems'].extend(problems)

@@ -37,14 +37,14 @@ def only_blogs(request, where, args):
 class Request(object):
     """What one read asks for: the reader's options, as plain values (``source``: a plugin's name, or auto)."""
 
-    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None, www_rule=True,
-                 config_signs=(), integration=False, source='auto'):
+    def __init__(self, prefix='wp_', network_id=None, active_only=True, blog_ids=None, stages=None,
+                 read_www_setting=True, config_signs=(), read_plugin_integration=False, source='auto'):
         self.prefix, self.network_id, self.active_only = prefix, network_id, active_only
         self.blog_ids, self.stages, self.source = blog_ids, stages, source
         # whether to read the network's www. rule (the role reads it only where it follows it)
-        self.www_rule = www_rule
+        self.read_www_setting = read_www_setting
         # whether to read what the plugin's own ServerPilot integration is set to (a second writer of the app)
-        self.integration = integration
+        self.read_plugin_integration = read_plugin_integration
         # what wp-config.php says of a mapping plugin (a SUNRISE drop-in), for detection
         self.config_signs = list(config_signs)
 

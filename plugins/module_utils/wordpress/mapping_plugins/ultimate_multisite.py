@@ -91,7 +91,7 @@ class UltimateMultisite(MappingPlugin):
         """www_setting / www_setting_from, when asked for: a row that cannot be parsed is null with a warning
         (only serverpilot_www=source needs it); a failed query fails the read like any other."""
         found = {'www_setting': None, 'www_setting_from': None}
-        if not request.www_rule:
+        if not request.read_www_setting:
             return found, []
         rows = session.rows(settings_query(request), 'settings', "the network's settings (%s in %s)"
                             % (SETTINGS_KEY, table(request.prefix, 'sitemeta')))

@@ -153,7 +153,7 @@ def test_ultimate_multisite_reads_its_settings_in_the_same_session_only_when_ask
     assert (result['www_setting'], result['www_setting_from']) == ('never', 'settings')
     assert session.parts[-1] == 'settings'
     session = FakeSession(tables, {})
-    result = ms.read_network(session, Request('wp_', www_rule=False))
+    result = ms.read_network(session, Request('wp_', read_www_setting=False))
     assert 'settings' not in session.parts and result['www_setting'] is None
 
 

@@ -79,7 +79,7 @@ class Rows:
 
 def test_settings_are_read_only_when_asked_for():
     session = Rows([])
-    assert PLUGIN.network_settings(session, Request('wp_', www_rule=False)) == (
+    assert PLUGIN.network_settings(session, Request('wp_', read_www_setting=False)) == (
         {'www_setting': None, 'www_setting_from': None}, [])
     assert session.queries == []
     assert PLUGIN.network_settings(session, Request('wp_', 3)) == ({'www_setting': 'always', 'www_setting_from': 'default'}, [])
