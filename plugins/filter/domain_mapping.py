@@ -14,9 +14,9 @@ from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot 
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 
-def domain_mapping_plan(variables, mapped=None):
+def domain_mapping_plan(variables, mapped=None, history=None, previous=None):
     try:
-        return role_plan.plan(variables, mapped)
+        return role_plan.plan(variables, mapped, history, previous)
     except CollectionError as exc:
         raise AnsibleFilterError(exc.msg)
     except KeyError as exc:
@@ -57,12 +57,10 @@ def domain_mapping_fleet(hosts, app_ids, results, now):
 
 
 def domain_mapping_result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None,
-                          stopped=None, previous=None, history=None, now=None, departed_after_days=14,
-                          credentials=None):
+                          stopped=None, previous=None, history=None, credentials=None):
     return role_plan.result(app_id, mapped=mapped, sync=sync, autossl_first=autossl_first,
                             autossl_again=autossl_again, health=health, stopped=stopped, previous=previous,
-                            history=history, now=now, departed_after_days=departed_after_days,
-                            credentials=credentials)
+                            history=history, credentials=credentials)
 
 
 class FilterModule(object):

@@ -84,7 +84,7 @@ def _www_skip_under(variables, mapped):
     return list(variables['domains']) + ([base] if base else [])
 
 
-def plan(variables, mapped=None):
+def plan(variables, mapped=None, history=None, previous=None):
     """What the role's steps are given, from its variables (``variables``: the role's serverpilot_* variables
     without the prefix - domains, domains_state, domains_exclusive, www, www_skip_under, keep, keep_ip_addresses,
     max_removals, max_removals_percent, source_may_be_empty, required_domains, database) and the database's read.
@@ -98,7 +98,9 @@ def plan(variables, mapped=None):
     - ``health_domains``: the names the health steps check - every name the
       sync asks for (``www.`` forms included; none for a removal) and every
       required one;
-    - ``required``: the names whose failure fails the run.
+    - ``required``: the names whose failure fails the run;
+    - ``history``: what the last run knew of each name, for the health step ({name: {'status', 'since'}}: the
+      fact cache's ``history``, else the last report's, ``previous``; None before the first).
     """
     from_db = variables['database'] is not None
     if from_db and mapped is None:
@@ -135,7 +137,8 @@ def plan(variables, mapped=None):
         # the names the sync asks for, as serverpilot_app_domains computes them (its own check comes first)
         checked = domains.requested(sync['domains'], sync['www'], skip_under=sync['www_skip_under'])
     # normalise also drops a required name the sync already asks for
-    return dict(sync=sync, health_domains=domain_names.normalise(checked + required), required=required)
+    return dict(sync=sync, health_domains=domain_names.normalise(checked + required), required=required,
+                history=history if history is not None else _history_of(previous))
 
 
 def autossl_again(first, before, retries):
@@ -163,8 +166,7 @@ def _history_of(previous):
 
 
 def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=None, health=None, stopped=None,
-           previous=None, history=None, now=None, departed_after_days=names_history.DEPARTED_AFTER_DAYS,
-           credentials=None):
+           previous=None, history=None, credentials=None):
     """The role's ``serverpilot_result`` from its steps' registered results (None or skipped: the step did not run).
 
     The AutoSSL step asks a second time only when the first said "not available
@@ -176,10 +178,11 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     (``health_from``), never as this run's.
 
     ``history`` is what the last run knew of each name ({name: {'status',
-    'since'}}, from the fact cache; None: the last report's, or none at all);
-    with ``now`` (ISO 8601 UTC) each entry gains ``since``, ``change`` and
-    ``failing_days``, and the result the ``history`` to keep, ``changes`` (a
-    summary for a notification) and ``capacity``.
+    'since'}}, from the fact cache; None: the last report's, or none at all):
+    the health step was given it (plan's ``history``), so its entries carry
+    ``since``, ``change`` and ``failing_days`` and it returns the ``history``
+    to keep; without a health step what was known stays. The result also
+    gives ``changes`` (a summary for a notification) and ``capacity``.
 
     ``credentials`` is the result of taking the credentials from Ultimate Multisite's constants: only where each
     came from is kept (``credentials_from``), never a value. ``plugin_integration`` is what the read said of the
@@ -218,11 +221,10 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
         if not health and previous and previous.get('health'):
             found.update(health=previous['health'], summary=previous.get('summary') or {},
                          health_from=previous.get('health_from') or previous.get('generated_at'))
-    known = history if history is not None else _history_of(previous)
-    if now is not None and found['health_from'] is None:
-        found['health'], found['history'] = names_history.advance(known, found['health'], now, departed_after_days)
+    if health.get('history') is not None and found['health_from'] is None:
+        found['history'] = health['history']  # the health step advanced what it was given (plan's history)
     else:  # nothing checked this run: what was known stays as it was
-        found['history'] = known or {}
+        found['history'] = (history if history is not None else _history_of(previous)) or {}
     found['changes'] = names_history.summary_of_changes(found['health'] if found['health_from'] is None else [])
     found['capacity'] = names_history.capacity(len(sync['domains'])) if sync.get('domains') is not None else None
     found['health'] = for_reading(found['health'], mapped)

@@ -5,6 +5,7 @@
 import pytest
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import role_plan
+from ansible_collections.multisite.serverpilot.plugins.module_utils.serverpilot import history as names_history
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 # the role's defaults
@@ -26,7 +27,7 @@ def mapped(domains=('shop.example',), custom=(), count=None, source='ultimate_mu
 
 
 def test_nothing_listed_and_no_database_syncs_and_checks_nothing():
-    assert role_plan.plan(variables()) == dict(sync=None, health_domains=[], required=[])
+    assert role_plan.plan(variables()) == dict(sync=None, health_domains=[], required=[], history=None)
 
 
 def test_operator_names_are_synced_with_their_www_forms_and_required():
@@ -187,19 +188,26 @@ def test_the_report_reads_what_needs_a_person_first_with_each_names_site():
     assert result['app_name'] == 'network' and result['source'] == 'ultimate_multisite'
 
 
-def test_history_from_the_fact_cache_or_else_the_last_report():
-    health = {'summary': {}, 'domains': [{'name': 'a.test', 'status': 'dns_missing', 'required': False}]}
+def test_the_health_step_is_given_what_was_known_and_the_history_it_returns_is_kept():
     cached = {'a.test': {'status': 'ok', 'since': '2026-11-01T00:00:00Z'}}
-    result = role_plan.result('app1', sync={'domains': ['a.test'] * 240}, health=health, history=cached,
-                              now='2026-12-01T00:00:00Z')
-    assert result['health'][0]['change'] == 'new' and result['history']['a.test']['status'] == 'dns_missing'
+    assert role_plan.plan(variables(domains=['a.test']), history=cached)['history'] == cached
+    # no fact cache: the last report's entries say it; before the first run, nothing
+    previous = {'health': [{'name': 'a.test', 'status': 'dns_missing', 'since': '2026-11-20T00:00:00Z'}]}
+    from_report = {'a.test': {'status': 'dns_missing', 'since': '2026-11-20T00:00:00Z'}}
+    assert role_plan.plan(variables(domains=['a.test']), previous=previous)['history'] == from_report
+    assert role_plan.plan(variables(domains=['a.test']))['history'] is None
+    # the health step advanced it (serverpilot_domain_health's history option): its entries and history stand
+    entries, kept = names_history.advance(cached, [{'name': 'a.test', 'status': 'dns_missing', 'required': False,
+                                                    'reason': 'no address'}], '2026-12-01T00:00:00Z')
+    health = {'summary': {}, 'domains': entries, 'history': kept}
+    result = role_plan.result('app1', sync={'domains': ['a.test'] * 240}, health=health, history=cached)
+    assert result['health'][0]['change'] == 'new' and result['history'] == kept
+    assert result['history']['a.test'] == {'status': 'dns_missing', 'since': '2026-12-01T00:00:00Z'}
     assert result['changes']['newly_failing'] == {'count': 1, 'first': ['a.test']}
     assert result['capacity']['percent'] == 80 and result['capacity']['warning']
-    # no fact cache: the last report's entries say it
-    previous = {'health': [{'name': 'a.test', 'status': 'dns_missing', 'since': '2026-11-20T00:00:00Z'}]}
-    again = role_plan.result('app1', health=health, previous=previous, now='2026-12-01T00:00:00Z')
-    assert again['health'][0]['since'] == '2026-11-20T00:00:00Z' and again['health'][0]['change'] is None
-    assert again['health'][0]['failing_days'] == 11.0
+    # no health step (skipped, or a run that stopped before it): what was known stays as it was
+    assert role_plan.result('app1', previous=previous)['history'] == from_report
+    assert role_plan.result('app1', health={'skipped': True}, history=cached)['history'] == cached
 
 
 def test_the_result_says_where_the_credentials_came_from_and_whether_the_plugin_writes_too_never_a_key():
