@@ -42,7 +42,7 @@ def parse(text, path='wp-config.php'):
 
 
 def read_file(path):
-    """parse_wp_config of the file at ``path``."""
+    """parse() of the file at ``path``."""
     try:
         with open(os.path.expanduser(path), 'rb') as handle:
             raw = handle.read()

@@ -20,13 +20,13 @@ $table_prefix = "net_";
 """
 
 
-def test_parse_wp_config_reads_only_live_definitions():
+def test_parse_reads_only_live_definitions():
     assert wp_config.parse(WP_CONFIG) == {
         'DB_NAME': (6, 'network_db'), 'DB_USER': (7, 'wp"user'), 'DB_PASSWORD': (8, "p@ss//w#rd'x"),
         'DB_HOST': (9, 'localhost:/var/run/mysqld/mysqld.sock'), '$table_prefix': (11, 'net_')}
 
 
-def test_parse_wp_config_without_a_prefix():
+def test_parse_without_a_prefix():
     assert '$table_prefix' not in wp_config.parse("<?php define('DB_NAME', 'x');")
 
 
