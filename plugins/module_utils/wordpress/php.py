@@ -206,14 +206,20 @@ def _may_throw(body, line, may_be_string):
     return False
 
 
+def _heredoc_body(token):
+    """The text after a heredoc's opening line, where PHP interpolates and reads escapes; None for any other
+    token and for a nowdoc (<<<'EOT'), whatever the file's line ends."""
+    opening = _HEREDOC.match(token.text) if token.kind == 'heredoc' else None
+    return token.text[opening.end():] if opening and opening.group(1) != "'" else None
+
+
 def _statement_may_throw(statement, may_be_string):
     """The line of the first string of ``statement`` whose interpolation can throw (_may_throw), or None."""
     for token in statement.toks:
         if token.kind == 'string' and token.text[0] == '"':
             body = token.text[1:-1]
-        elif token.kind == 'heredoc' and "'" not in token.text.split('\n')[0]:
-            opening = _HEREDOC.match(token.text)
-            body = token.text[opening.end():] if opening else token.text
+        elif _heredoc_body(token) is not None:
+            body = _heredoc_body(token)
         else:
             continue
         if _may_throw(body, token.line, may_be_string):
@@ -483,7 +489,7 @@ def _simple_const(toks):
         if len(part) < 3 or part[0].kind != 'word' or part[1].text != '=':
             return None
         if any(t.kind == 'variable' or t.text == '(' or t.kind == 'string' and isinstance(string_value(t.text), Code)
-               or t.kind == 'heredoc' and '$' in t.text and "'" not in t.text.split('\n')[0] for t in part[2:]):
+               or '$' in (_heredoc_body(t) or '') for t in part[2:]):
             # PHP refuses the whole file at compile time ("Constant expression contains invalid operations")
             raise ValueError('line %d declares a const whose value is no constant expression' % part[0].line)
         found.append((part[0].text, _literal(part[2:]), part[2:]))
@@ -670,8 +676,7 @@ def evaluate(text, names=()):
     state = _State()
     toks = tokens(text)
     for token in toks:  # what PHP refuses when it compiles the file, wherever it stands
-        if token.kind == 'heredoc' and "'" not in token.text.split('\n')[0] or token.kind == 'string' and \
-                token.text[0] == '"':
+        if _heredoc_body(token) is not None or token.kind == 'string' and token.text[0] == '"':
             for match in _DOUBLE_ESCAPE.finditer(token.text):
                 if match.group(1).startswith('u{'):
                     _double_escape(match)

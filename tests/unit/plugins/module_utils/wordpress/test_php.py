@@ -219,6 +219,9 @@ def test_values_as_php_casts_read_them(value, as_int, as_bool):
     ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_$x[0]";\n', True),
     ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = \'wp_$x[k]\';\n', True),  # single quotes: no interpolation
     ('<?php\ndefine("DB_NAME", "n");\n$table_prefix = "wp_\\$x[k]";\n', True),  # an escaped $
+    # line ends of an old Mac: the heredoc's opening line still tells a heredoc from a nowdoc
+    ('<?php\rdefine("DB_NAME", "n");\r$s = \'it\\\'s\';\r$table_prefix = <<<EOT\rit\'s $s[key]\rEOT;\r', False),
+    ('<?php\rdefine("DB_NAME", "n");\r$s = \'x\';\r$table_prefix = <<<\'EOT\'\rwp_$s[key]\rEOT;\r', True),
 ])
 def test_a_line_that_may_throw_leaves_no_value_trusted(text, trusted):
     found = php.evaluate(text, ('DB_NAME', '$table_prefix'))

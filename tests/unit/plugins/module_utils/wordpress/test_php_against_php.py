@@ -210,6 +210,9 @@ def _unique_functions(text):
     '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = \'wp_\';\n$table_prefix .= "$table_prefix[0]";\n',
     '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = "wp_$never[k]";\n',
     '<?php\ndefine(\'DB_NAME\', \'n\');\n$table_prefix = "wp_{$never[K]}";\n',
+    # an old Mac's line ends: a heredoc whose body holds a quote is still a heredoc, not a nowdoc
+    "<?php\rdefine('DB_NAME', 'n');\r$s = 'x';\r$table_prefix = <<<EOT\rit's $s[key]\rEOT;\r",
+    "<?php\rdefine('DB_USER', 'u');\rconst DB_NAME = <<<EOT\rit's $x\rEOT;\r",
 ])
 def test_known_cases(oracle, text):
     check(oracle, text)
