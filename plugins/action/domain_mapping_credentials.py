@@ -12,7 +12,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.multisite.serverpilot.plugins.module_utils import runner
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import plugin_credentials
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import plugin_credentials, wp_config
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 from ansible_collections.multisite.serverpilot.plugins.modules.domain_mapping_credentials import argument_spec
 from ansible_collections.multisite.serverpilot.plugins.plugin_utils.in_controller import plain
@@ -30,7 +30,7 @@ class ActionModule(ActionBase):
         if fetched.get('failed'):
             raise CollectionError('Cannot read wp_config %s on %s: %s' % (
                 path, self._play_context.remote_addr, fetched.get('msg', 'slurp failed')))
-        return base64.b64decode(fetched['content']).decode('utf-8', 'surrogateescape')
+        return wp_config.decode(base64.b64decode(fetched['content']))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)

@@ -11,7 +11,7 @@ or a refusal that says what to set instead. No message ever holds a value.
 
 import re
 
-from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import php
+from ansible_collections.multisite.serverpilot.plugins.module_utils.wordpress import php, wp_config
 from ansible_collections.multisite.serverpilot.plugins.module_utils.errors import CollectionError
 
 # what the run takes -> the plugin's constant (ServerPilot_Host_Provider::$constants)
@@ -94,13 +94,11 @@ def pick_app(apps, path):
 
 
 def read_text(path):
-    """The file's text as PHP reads it (bytes that are not UTF-8 survive as surrogates)."""
+    """The file's text (wp_config.read_text); one that cannot be read is this module's bad input."""
     try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8', 'surrogateescape')
+        return wp_config.read_text(path)
     except (IOError, OSError) as exc:
-        raise CollectionError('Cannot read wp_config %s: %s. Check the path and that the user running the task may '
-                              'read it.' % (path, exc.strerror or exc))
+        raise CollectionError(wp_config.unreadable(path, exc))
 
 
 def find(text, params, client_for):

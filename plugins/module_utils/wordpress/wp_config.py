@@ -41,17 +41,33 @@ def parse(text, path='wp-config.php'):
     return dict((name, found[name]) for name in SETTINGS + SIGNS if name in found)
 
 
+def decode(raw):
+    """A PHP file's bytes as text here. PHP strings are bytes: undecodable ones (a Latin-1 comment) survive as
+    surrogates, and the password goes to the server as the very bytes the file holds (see
+    database._password_bytes)."""
+    return raw.decode('utf-8', 'surrogateescape')
+
+
+def read_text(path):
+    """The text of the file at ``path`` (decode); OSError where it cannot be read, which the caller words with
+    unreadable() under its own error kind."""
+    with open(os.path.expanduser(path), 'rb') as handle:
+        return decode(handle.read())
+
+
+def unreadable(path, exc):
+    """What to say of a wp_config that cannot be read (``exc``: read_text's OSError)."""
+    return ('Cannot read wp_config %s: %s. Check the path and that the user running the task may read it.'
+            % (path, exc.strerror or exc))
+
+
 def read_file(path):
     """parse() of the file at ``path``."""
     try:
-        with open(os.path.expanduser(path), 'rb') as handle:
-            raw = handle.read()
+        text = read_text(path)
     except (IOError, OSError) as exc:
-        raise SourceError('wp_config', 'Cannot read wp_config %s: %s. Check the path and that the user running '
-                                       'the task may read it.' % (path, exc.strerror or exc))
-    # PHP strings are bytes: undecodable bytes (a Latin-1 comment) survive as surrogates, and the password goes
-    # to the server as the very bytes the file holds (see database._password_bytes)
-    return parse(raw.decode('utf-8', 'surrogateescape'), path)
+        raise SourceError('wp_config', unreadable(path, exc))
+    return parse(text, path)
 
 
 def signs(path, found):
