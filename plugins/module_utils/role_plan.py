@@ -138,7 +138,7 @@ def plan(variables, mapped=None, history=None, previous=None):
         checked = domains.requested(sync['domains'], sync['www'], skip_under=sync['www_skip_under'])
     # normalise also drops a required name the sync already asks for
     return dict(sync=sync, health_domains=domain_names.normalise(checked + required), required=required,
-                history=history if history is not None else _history_of(previous))
+                history=_known_history(history, previous))
 
 
 def autossl_again(first, before, retries):
@@ -155,6 +155,11 @@ def autossl_again(first, before, retries):
 def _if_it_ran(result):
     """A registered result of a task that ran (not skipped, not absent)."""
     return result if result and not result.get('skipped') else None
+
+
+def _known_history(history, previous):
+    """What the last run knew of each name: the fact cache's ``history``, else the last report's (``previous``)."""
+    return history if history is not None else _history_of(previous)
 
 
 def _history_of(previous):
@@ -224,7 +229,7 @@ def result(app_id, mapped=None, sync=None, autossl_first=None, autossl_again=Non
     if health.get('history') is not None and found['health_from'] is None:
         found['history'] = health['history']  # the health step advanced what it was given (plan's history)
     else:  # nothing checked this run: what was known stays as it was
-        found['history'] = (history if history is not None else _history_of(previous)) or {}
+        found['history'] = _known_history(history, previous) or {}
     found['changes'] = names_history.summary_of_changes(found['health'] if found['health_from'] is None else [])
     found['capacity'] = names_history.capacity(len(sync['domains'])) if sync.get('domains') is not None else None
     found['health'] = for_reading(found['health'], mapped)

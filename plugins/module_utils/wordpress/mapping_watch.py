@@ -22,9 +22,10 @@ EVENT = 'mapping_change'
 def argument_spec():
     """The reader's options (multisite_domains_info's, same names) and the source's own."""
     spec = reader.argument_spec()
-    # only the domains are watched: the network's www setting is no part of an event
-    spec.pop('read_www_setting')
-    spec.pop('read_plugin_integration')  # nor whether the plugin's own integration is on: the sync reports it
+    # what the reader's caller decides, the watcher decides: only the domains are watched - the network's www
+    # setting and whether the plugin's own integration is on are no part of an event (the sync reports them)
+    for option in reader.NOT_DESCRIBED:
+        spec.pop(option)
     spec.update(
         interval=dict(type='float', default=10),
         max_backoff=dict(type='float', default=60),
@@ -48,7 +49,7 @@ def options(args):
     if result.error_messages:
         raise CollectionError('mapping_changes: ' + '; '.join(result.error_messages))
     params = result.validated_parameters
-    params['read_www_setting'] = params['read_plugin_integration'] = False
+    params.update(dict.fromkeys(reader.NOT_DESCRIBED, False))
     if params['interval'] <= 0 or params['max_backoff'] < params['interval']:
         raise CollectionError('mapping_changes: interval must be a positive number of seconds and max_backoff at '
                               'least interval (got %s and %s).' % (params['interval'], params['max_backoff']))
