@@ -102,7 +102,9 @@ def string_value(literal):
 # -- tokens ------------------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r'[A-Za-z_\x80-\U0010FFFF\\][A-Za-z0-9_\x80-\U0010FFFF\\]*')
-_VARIABLE = re.compile(r'\$[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*')
+# a PHP name (a label): a letter, underscore or any byte from 0x80 first
+_NAME = r'[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*'
+_VARIABLE = re.compile(r'\$' + _NAME)
 _NUMBER = re.compile(r'[0-9][0-9A-Za-z_.]*')
 _HEREDOC = re.compile(r'<<<[ \t]*(["\']?)([A-Za-z_][A-Za-z0-9_]*)\1(\r\n|\r|\n)')
 _OPERATOR = re.compile(r'\?->|\?\?=?|\?:|::|=>|->|\*\*=?|\.\.\.|<=>|===|!==|==|!=|<>|<=|>=|&&|\|\||\+\+|--|'
@@ -131,8 +133,8 @@ def _lines(text, start, end):
 # In double quotes and heredocs PHP reads "{$...}" and "${...}" as code up to the matching brace (where a quote does
 # not end the string: "{$a["k"]}"), and "$name[...]" as a variable with one simple index: the string ends where
 # PHP's lexer ends it, not at the next quote.
-_SIMPLE_INDEX = re.compile(r'\[(?:-?[0-9]+|[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*|'
-                           r'\$[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*)\]')
+_NUMERIC = r'-?[0-9]+'
+_SIMPLE_INDEX = re.compile(r'\[(?:%s|%s|\$%s)\]' % (_NUMERIC, _NAME, _NAME))
 
 
 def _code_end(text, i, line):
@@ -173,11 +175,12 @@ def _interpolated_end(text, i, line):
     return i + 1
 
 
-_PLAIN_NAME = re.compile(r'[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*\Z')
+_PLAIN_NAME = re.compile(_NAME + r'\Z')
+_NUMERIC_KEY = re.compile(_NUMERIC + r'\Z')
 # "$name[...]" (the index as _SIMPLE_INDEX lexes it), and "{$name[...]}" with a literal index: both throw only on a
 # string indexed by something other than a number
-_INDEXED = re.compile(r'\{?(\$[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*)\[(-?[0-9]+|[^\]]*)\]\}?\Z')
-_LITERAL_KEY = re.compile(r'-?[0-9]+\Z|\'[^\'\\]*\'\Z|"[^"\\$]*"\Z')
+_INDEXED = re.compile(r'\{?(\$%s)\[([^\]]*)\]\}?\Z' % _NAME)
+_LITERAL_KEY = re.compile(r'(?:%s|\'[^\'\\]*\'|"[^"\\$]*")\Z' % _NUMERIC)
 
 
 def _may_throw(body, line, may_be_string):
@@ -195,13 +198,13 @@ def _may_throw(body, line, may_be_string):
             continue
         indexed = _INDEXED.match(piece)
         if not indexed:
-            if piece.startswith('{') or piece.startswith('${'):
+            if piece.startswith(('{', '${')):
                 return True  # code: a call, a constant, a class
             continue  # "$o->p": a property of a non-object warns
         name, key = indexed.groups()
         if piece.startswith('{') and not _LITERAL_KEY.match(key):
             return True  # "{$a[K]}": an undefined constant throws
-        if not re.match(r'-?[0-9]+\Z', key) and may_be_string(name):
+        if not _NUMERIC_KEY.match(key) and may_be_string(name):
             return True
     return False
 
@@ -216,13 +219,8 @@ def _heredoc_body(token):
 def _statement_may_throw(statement, may_be_string):
     """The line of the first string of ``statement`` whose interpolation can throw (_may_throw), or None."""
     for token in statement.toks:
-        if token.kind == 'string' and token.text[0] == '"':
-            body = token.text[1:-1]
-        elif _heredoc_body(token) is not None:
-            body = _heredoc_body(token)
-        else:
-            continue
-        if _may_throw(body, token.line, may_be_string):
+        body = token.text[1:-1] if token.kind == 'string' and token.text[0] == '"' else _heredoc_body(token)
+        if body is not None and _may_throw(body, token.line, may_be_string):
             return token.line
     return None
 
